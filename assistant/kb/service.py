@@ -1,0 +1,48 @@
+"""Reading a knowledge source of any supported kind, and checking it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from assistant.kb.formats import read_json, read_xlsx
+from assistant.kb.source import Knowledge, Problem, SourceError, load_knowledge, read_data
+
+
+def read_source(path: Path) -> tuple[Knowledge, list[Problem]]:
+    """A knowledge directory, an xlsx workbook or a JSON list of guides."""
+    if path.is_dir():
+        return load_knowledge(path)
+    if not path.exists():
+        return Knowledge(), [Problem(str(path), "", "no such file or directory")]
+    try:
+        if path.suffix.lower() == ".xlsx":
+            return read_xlsx(path), []
+        if path.suffix.lower() == ".json":
+            return read_json(path), []
+    except SourceError as exc:
+        return Knowledge(), exc.problems
+    return Knowledge(), [Problem(str(path), "", "expected a knowledge directory, an .xlsx or a .json file")]
+
+
+def check_against_catalogue(kb: Knowledge, catalogue: Path) -> list[Problem]:
+    """Every catalogue service has a guide with the same names, category and life events, and no extras."""
+    try:
+        data = read_data(catalogue)
+        services = {s["id"]: s for s in data["services"]}
+    except (SourceError, KeyError, TypeError, yaml.YAMLError) as exc:
+        return [Problem(str(catalogue), "", f"unreadable catalogue: {exc}")]
+    problems = []
+    for sid, entry in services.items():
+        guide = kb.guides.get(sid)
+        if guide is None:
+            problems.append(Problem(str(catalogue), sid, "no guide for this catalogue service"))
+            continue
+        for key in ("name", "name_en", "category", "life_events"):
+            if getattr(guide, key) != entry.get(key):
+                problems.append(Problem(f"guides/{sid}.yaml", key, f"differs from catalogue: {entry.get(key)!r}"))
+    for gid in kb.guides:
+        if gid not in services:
+            problems.append(Problem(f"guides/{gid}.yaml", "id", "unknown id: not in the catalogue"))
+    return problems

@@ -1,0 +1,6 @@
+"""Imports every table model so Base.metadata is complete (for Alembic)."""
+
+from assistant.db import Base
+from assistant.kb import models as _kb_models  # noqa: F401
+
+metadata = Base.metadata

@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+from sqlalchemy import create_engine, text
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+ROOT = Path(__file__).resolve().parent.parent
+KNOWLEDGE = ROOT / "knowledge"
+
+
+@pytest.fixture
+def kb_copy(tmp_path: Path) -> Path:
+    """A writable copy of the sample knowledge base."""
+    dest = tmp_path / "knowledge"
+    shutil.copytree(KNOWLEDGE, dest)
+    return dest
+
+
+def _postgres_url() -> str | None:
+    url = os.environ.get("ASSISTANT_TEST_POSTGRES_URL")
+    if not url and os.environ.get("ASSISTANT_REQUIRE_POSTGRES") == "1":
+        pytest.fail("ASSISTANT_REQUIRE_POSTGRES=1 but ASSISTANT_TEST_POSTGRES_URL is not set")
+    return url
+
+
+def _reset_postgres(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty database: SQLite in a temp dir, and PostgreSQL when the test run has one."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'test.db'}"
+        return
+    url = _postgres_url()
+    if not url:
+        pytest.skip("no PostgreSQL: set ASSISTANT_TEST_POSTGRES_URL (./test does)")
+    _reset_postgres(url)
+    yield url

@@ -1,0 +1,78 @@
+import json
+from pathlib import Path
+
+from assistant.cli import main
+from tests.conftest import KNOWLEDGE
+
+CATALOGUE = Path(__file__).resolve().parents[3] / "shared" / "catalogue.yaml"
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_check_reports_40_valid_guides(capsys):
+    code, out, _ = run(capsys, "kb", "check", str(KNOWLEDGE))
+    assert code == 0
+    assert out.strip().endswith("40 valid guides, 0 problem(s)")
+
+
+def test_check_against_catalogue_when_available(capsys):
+    if not CATALOGUE.exists():
+        return
+    code, out, _ = run(capsys, "kb", "check", str(KNOWLEDGE), "--catalogue", str(CATALOGUE))
+    assert code == 0, out
+
+
+def test_check_fails_with_file_and_field(capsys, kb_copy):
+    path = kb_copy / "guides" / "passport.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("visits: 1", "visits: -3"), encoding="utf-8")
+    code, out, _ = run(capsys, "kb", "check", str(kb_copy))
+    assert code == 1
+    assert f"{path}:visits:" in out
+
+
+def test_import_twice_then_show_and_export(capsys, tmp_path):
+    url = f"sqlite:///{tmp_path / 'a.db'}"
+    code, out, _ = run(capsys, "--database-url", url, "kb", "import", str(KNOWLEDGE))
+    assert code == 0 and "40 added" in out
+    code, out, _ = run(capsys, "--database-url", url, "kb", "import", str(KNOWLEDGE))
+    assert code == 0 and "0 added, 0 updated, 40 unchanged" in out
+    code, out, _ = run(capsys, "--database-url", url, "kb", "show", "passport", "--json")
+    assert code == 0 and json.loads(out)["id"] == "passport"
+    code, out, _ = run(capsys, "--database-url", url, "kb", "export", "--format", "json")
+    assert code == 0 and len(json.loads(out)) == 40
+    xlsx = tmp_path / "kb.xlsx"
+    code, _, err = run(capsys, "--database-url", url, "kb", "export", "--format", "xlsx", "-o", str(xlsx))
+    assert code == 0 and xlsx.stat().st_size > 0 and "exported 40 guides" in err
+    other = f"sqlite:///{tmp_path / 'b.db'}"
+    code, out, _ = run(capsys, "--database-url", other, "kb", "import", str(xlsx))
+    assert code == 0 and "40 added" in out
+
+
+def test_show_unknown_id(capsys, tmp_path):
+    code, _, err = run(capsys, "--database-url", f"sqlite:///{tmp_path / 'a.db'}", "kb", "show", "no-such-guide")
+    assert code == 1 and "no guide with id 'no-such-guide'" in err
+
+
+def test_failed_import_changes_nothing(capsys, tmp_path, kb_copy):
+    url = f"sqlite:///{tmp_path / 'a.db'}"
+    assert run(capsys, "--database-url", url, "kb", "import", str(KNOWLEDGE))[0] == 0
+    good = kb_copy / "guides" / "passport.yaml"
+    good.write_text(good.read_text(encoding="utf-8").replace("hours:", "hours: 全天\nx_hours:", 1), encoding="utf-8")
+    other = kb_copy / "guides" / "id-card-renewal.yaml"
+    other.write_text(other.read_text(encoding="utf-8").replace("phone: 0000-66001001", "phone: 0000-66009999"), encoding="utf-8")
+    code, _, err = run(capsys, "--database-url", url, "kb", "import", str(kb_copy))
+    assert code == 1 and "nothing was changed" in err
+    code, out, _ = run(capsys, "--database-url", url, "kb", "show", "id-card-renewal", "--json")
+    assert json.loads(out)["phone"] == "0000-66001001"
+
+
+def test_dry_run_reports_without_writing(capsys, tmp_path):
+    url = f"sqlite:///{tmp_path / 'a.db'}"
+    code, out, _ = run(capsys, "--database-url", url, "kb", "import", str(KNOWLEDGE), "--dry-run")
+    assert code == 0 and "would be: 40 guides: 40 added" in out
+    code, out, _ = run(capsys, "--database-url", url, "kb", "export", "--format", "json")
+    assert json.loads(out) == []
