@@ -1,0 +1,72 @@
+"""Lexical retrieval: jieba words + BM25, and character n-grams + BM25 (typos, terse queries)."""
+
+from __future__ import annotations
+
+import logging
+
+import bm25s
+import jieba
+import numpy as np
+
+from assistant.understanding.text import char_ngrams
+
+jieba.setLogLevel(logging.WARNING)
+
+# Question words carry intent, not topic; left in, they make every guide look alike.
+STOPWORDS = set(
+    "的 了 吗 呢 啊 呀 吧 么 我 你 您 他 她 我们 要 想 请问 怎么 怎样 如何 什么 哪些 哪里 哪儿 在哪 需要 是 可以 能 能不能 "
+    "可不可以 办 办理 一下 一个 去 和 与 及 或 还 有 没有 多少 几 个 是否 应该 该 给 帮 这 那 , . ? ! ， 。 ？ ！ 、 "
+    "a an the i my me to do does can could how what where when which is are for of in on at it be with please "
+    "need get have you your want would should will".split()
+)
+
+
+def make_tokenizer(words: set[str]) -> jieba.Tokenizer:
+    tok = jieba.Tokenizer()
+    tok.initialize()
+    for word in words:
+        tok.add_word(word, freq=200000)
+    return tok
+
+
+def word_tokens(tokenizer: jieba.Tokenizer, text: str) -> list[str]:
+    out = []
+    for token in tokenizer.cut_for_search(text):
+        token = token.strip().lower()
+        if not token or token in STOPWORDS:
+            continue
+        if token.isascii() and token.isalpha() and len(token) > 3 and token.endswith("s"):
+            token = token[:-1]  # crude English plural folding: permits -> permit
+        out.append(token)
+    return out
+
+
+class BM25Index:
+    """A BM25 index over pre-tokenised documents; scores every document for a query."""
+
+    def __init__(self, docs: list[list[str]]) -> None:
+        self.model = bm25s.BM25(k1=1.2, b=0.6)
+        self.model.index(docs, show_progress=False)
+        self.vocab: dict[str, int] = self.model.vocab_dict
+        self.size = len(docs)
+
+    def scores(self, tokens: list[str]) -> np.ndarray:
+        known = [t for t in tokens if t in self.vocab]
+        if not known:
+            return np.zeros(self.size, dtype=np.float32)
+        return np.asarray(self.model.get_scores(known), dtype=np.float32)
+
+
+class LexicalRetriever:
+    """Two BM25 indexes over the same documents: segmented words and character n-grams."""
+
+    def __init__(self, docs: list[str], tokenizer: jieba.Tokenizer) -> None:
+        self.tokenizer = tokenizer
+        self.words = BM25Index([word_tokens(tokenizer, d) or ["_"] for d in docs])
+        self.chars = BM25Index([char_ngrams(d, (2, 3)) or ["_"] for d in docs])
+
+    def word_scores(self, text: str) -> np.ndarray:
+        return self.words.scores(word_tokens(self.tokenizer, text))
+
+    def char_scores(self, text: str) -> np.ndarray:
+        return self.chars.scores([g for g in char_ngrams(text, (2, 3)) if g not in STOPWORDS])

@@ -1,0 +1,64 @@
+"""Service names, colloquial names and synonyms: exact matching and query expansion."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from assistant.kb.source import Knowledge
+from assistant.understanding.text import normalize
+
+
+@dataclass
+class Lexicon:
+    """variant -> canonical term, and surface name -> guide ids (longest names first when matching)."""
+
+    canonical: dict[str, str] = field(default_factory=dict)
+    names: dict[str, set[str]] = field(default_factory=dict)
+    event_names: dict[str, set[str]] = field(default_factory=dict)
+
+    @classmethod
+    def from_knowledge(cls, kb: Knowledge) -> "Lexicon":
+        lex = cls()
+        for term, variants in kb.synonyms.terms.items():
+            for variant in variants:
+                lex.canonical[normalize(variant)] = normalize(term)
+        for guide in kb.guides.values():
+            surfaces = [guide.name, guide.name_en, *guide.keywords, *kb.synonyms.services.get(guide.id, [])]
+            for surface in surfaces:
+                lex.names.setdefault(normalize(surface), set()).add(guide.id)
+        for event in kb.life_events.values():
+            for surface in (event.name, event.name_en, *event.keywords):
+                lex.event_names.setdefault(normalize(surface), set()).add(event.id)
+        return lex
+
+    def expand(self, text: str) -> str:
+        """Append the canonical form of every variant found, so '驾照' also searches '驾驶证'."""
+        extra = [canon for variant, canon in self.canonical.items() if variant in text and canon not in text]
+        return text if not extra else f"{text} {' '.join(extra)}"
+
+    def mentioned_services(self, text: str) -> dict[str, int]:
+        """Guide ids whose name or colloquial name occurs in ``text``, with the longest matched length."""
+        found: dict[str, int] = {}
+        for surface, ids in self.names.items():
+            if len(surface) >= 2 and _contains(text, surface):
+                for gid in ids:
+                    found[gid] = max(found.get(gid, 0), len(surface))
+        return found
+
+    def mentioned_events(self, text: str) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for surface, ids in self.event_names.items():
+            if len(surface) >= 2 and _contains(text, surface):
+                for eid in ids:
+                    found[eid] = max(found.get(eid, 0), len(surface))
+        return found
+
+    def words(self) -> set[str]:
+        """Every multi-character surface, for the segmenter's user dictionary."""
+        return {w for w in [*self.canonical, *self.canonical.values(), *self.names, *self.event_names] if " " not in w}
+
+
+def _contains(text: str, surface: str) -> bool:
+    if surface.isascii():  # English names match on word boundaries only
+        return f" {surface} " in f" {text} "
+    return surface in text

@@ -1,0 +1,47 @@
+"""Text normalisation shared by every understanding component."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import opencc
+
+MAX_CHARS = 500
+_CONVERTER = opencc.OpenCC("tw2sp")  # traditional (Taiwan/HK phrasing too) -> simplified mainland
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_LATIN = re.compile(r"[A-Za-z]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\ufeff]")
+_SPACE = re.compile(r"\s+")
+_KEEP = re.compile(r"[\u3400-\u9fffA-Za-z0-9]+")
+
+
+def normalize(text: str) -> str:
+    """NFKC, simplified Chinese, lower case, one space; bounded length."""
+    text = unicodedata.normalize("NFKC", text)[:MAX_CHARS]
+    text = _CONTROL.sub(" ", text)
+    text = _CONVERTER.convert(text)
+    return _SPACE.sub(" ", text).strip().lower()
+
+
+def detect_lang(text: str) -> str:
+    """'zh' if the text has Chinese characters and not mostly Latin letters, else 'en'."""
+    cjk = len(_CJK.findall(text))
+    latin = len(_LATIN.findall(text))
+    return "zh" if cjk and cjk * 3 >= latin else ("en" if latin else "zh")
+
+
+def has_content(text: str) -> bool:
+    return bool(_KEEP.search(text))
+
+
+def char_ngrams(text: str, sizes: tuple[int, ...] = (1, 2, 3)) -> list[str]:
+    """Character n-grams of the Chinese runs and whole Latin/digit words: robust to typos and terse queries."""
+    grams: list[str] = []
+    for run in _KEEP.findall(text):
+        if _CJK.match(run):
+            for n in sizes:
+                grams += [run[i : i + n] for i in range(len(run) - n + 1)]
+        else:
+            grams.append(run)
+    return grams
