@@ -139,6 +139,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_kb_show)
 
+    from assistant.commands import understanding
+
+    understanding.register(sub)
     return parser
 
 

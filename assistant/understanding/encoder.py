@@ -109,7 +109,7 @@ def fine_tune_adapter(model: SentenceTransformer, pairs: list[tuple[str, str]], 
             optim.zero_grad()
             loss.backward()
             optim.step()
-            total += float(loss) * len(idx)
+            total += float(loss.detach()) * len(idx)
         losses.append(total / len(pairs))
     adapter.eval()
     return losses

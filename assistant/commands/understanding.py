@@ -1,0 +1,155 @@
+"""`assistant train | ask | eval | rasa export`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from assistant.config import get_settings
+
+
+def _settings(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    settings = get_settings()
+    if getattr(args, "database_url", ""):
+        settings = settings.model_copy(update={"database_url": args.database_url})
+    return settings
+
+
+def _log(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def cmd_rasa_export(args: argparse.Namespace) -> int:
+    import yaml
+
+    from assistant.kb.source import load_knowledge
+    from assistant.understanding.nlu_data import generate_nlu, write_nlu
+
+    settings = _settings(args)
+    kb, problems = load_knowledge(Path(args.knowledge or settings.knowledge_dir))
+    if problems:
+        for p in problems:
+            _log(str(p))
+        return 1
+    templates = yaml.safe_load((settings.training_dir / "templates.yml").read_text(encoding="utf-8"))
+    data = generate_nlu(templates, kb)
+    out = settings.training_dir / "data" / "nlu.yml"
+    write_nlu(data, out)
+    count = sum(len(b["examples"].splitlines()) for b in data["nlu"] if "intent" in b)
+    _log(f"wrote {out}: {count} examples, {sum(1 for b in data['nlu'] if 'synonym' in b)} synonym groups")
+    return 0
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from assistant.db import Database
+    from assistant.engine import Paths, nlu_file
+    from assistant.kb.store import load_knowledge_from_db
+    from assistant.understanding.model import train
+
+    settings = _settings(args)
+    nlu = Path(args.nlu) if args.nlu else nlu_file(settings)
+    if not nlu.exists():
+        _log(f"{nlu} not found: run `assistant rasa export` first")
+        return 1
+    db = Database(settings.database_url)
+    try:
+        with db.session() as session:
+            kb = load_knowledge_from_db(session)
+    finally:
+        db.dispose()
+    if not kb.guides:
+        _log("the database holds no guides: run `assistant kb import` first")
+        return 1
+    report = train(kb, nlu, Paths.of(settings).models, log=_log)
+    _log(f"trained on {report.examples} examples in {report.seconds:.1f}s; adapter loss {[round(x, 3) for x in report.adapter_loss]}")
+    return 0
+
+
+def reply_json(reply: Any, text: str) -> dict[str, Any]:
+    data = reply.to_dict()
+    return {
+        "text": text,
+        "session": data["session_id"],
+        "intent": data["intent"],
+        "service": data["service"],
+        "confidence": data["confidence"],
+        "answer": data["answer"],
+        "materials": data["materials"],
+        "online": data["online"],
+        "handoff": data["handoff"],
+        "choices": data["choices"],
+        "kind": data["kind"],
+        "lang": data["lang"],
+        "guide": data["guide"],
+    }
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from assistant.engine import Engine
+
+    if not args.jsonl and args.text is None:
+        _log("give a question, or --jsonl to read JSON lines from stdin")
+        return 2
+    engine = Engine.load(_settings(args), log=_log)
+    if not args.jsonl:
+        reply = engine.ask(args.text, session_id=args.session, lang=args.lang)
+        print(json.dumps(reply_json(reply, args.text), ensure_ascii=False, indent=1) if args.json else reply.answer)
+        return 0
+    status = 0
+    for n, line in enumerate(sys.stdin, 1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+            if not isinstance(item, dict) or not isinstance(item.get("text"), str):
+                raise ValueError('expected {"text": "...", "session": optional}')
+            session = item.get("session")
+            reply = engine.ask(item["text"], session_id=str(session) if session is not None else None, lang=item.get("lang"))
+            print(json.dumps(reply_json(reply, item["text"]), ensure_ascii=False), flush=True)
+        except ValueError as exc:  # JSONDecodeError is a ValueError
+            print(json.dumps({"line": n, "error": str(exc)}, ensure_ascii=False), flush=True)
+            status = 1
+    return status
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from assistant.engine import Engine
+    from assistant.evaluation import evaluate, format_report, read_questions
+
+    try:
+        items = read_questions(Path(args.file))
+    except (OSError, ValueError) as exc:
+        _log(f"cannot read {args.file}: {exc}")
+        return 2
+    engine = Engine.load(_settings(args), log=_log)
+    report = evaluate(engine, items)
+    print(json.dumps(report, ensure_ascii=False, indent=1) if args.json else format_report(report))
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("train", help="train the intent model, adapter and calibration from training/data/nlu.yml")
+    p.add_argument("--nlu", help="Rasa NLU YAML file (default training/data/nlu.yml)")
+    p.set_defaults(func=cmd_train)
+
+    p = sub.add_parser("ask", help="ask a question from the command line")
+    p.add_argument("text", nargs="?")
+    p.add_argument("--session", help="session id: follow-ups reuse it")
+    p.add_argument("--lang", choices=["zh", "en"])
+    p.add_argument("--json", action="store_true", help="print the full reply as JSON")
+    p.add_argument("--jsonl", action="store_true", help='read {"text", "session"} JSON lines from stdin, write one JSON line each')
+    p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("eval", help="accuracy and latency on a labelled JSONL question file")
+    p.add_argument("file")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--backend", choices=["embedded", "rasa"], default="embedded")
+    p.set_defaults(func=cmd_eval)
+
+    rasa = sub.add_parser("rasa", help="Rasa project: export training data").add_subparsers(dest="rasa_command", required=True)
+    p = rasa.add_parser("export", help="generate training/data/nlu.yml from templates and the knowledge base")
+    p.add_argument("--knowledge", help="knowledge directory (default ASSISTANT_KNOWLEDGE_DIR)")
+    p.set_defaults(func=cmd_rasa_export)

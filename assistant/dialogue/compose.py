@@ -1,0 +1,177 @@
+"""Answer composition (zh/en) from a guide's fields. 一次性告知: a materials answer lists every
+required material and every conditional one with its condition, plus online entry, visits and window."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from assistant.kb.schema import FORM_LABELS, SCOPE_LABELS, Guide, LifeEvent, Material
+
+
+@dataclass
+class Composed:
+    text: str
+    materials: list[str] = field(default_factory=list)
+    materials_detail: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _zh(lang: str) -> bool:
+    return lang != "en"
+
+
+def _title(guide: Guide, lang: str) -> str:
+    return f"【{guide.name}】" if _zh(lang) else f"{guide.name_en} ({guide.name})"
+
+
+def material_line(m: Material, lang: str) -> str:
+    zh_form, en_form = FORM_LABELS[m.form]
+    if _zh(lang):
+        line = f"{m.name}（{zh_form}，{m.copies}份）" if m.copies else f"{m.name}（{zh_form}）"
+        return f"{line}：{m.condition}" if m.condition and not m.required else line
+    name = m.name_en or m.name
+    line = f"{name} ({en_form}, {m.copies} {'copy' if m.copies == 1 else 'copies'})" if m.copies else f"{name} ({en_form})"
+    return f"{line}: {m.condition_en or m.condition}" if m.condition and not m.required else line
+
+
+def materials_detail(guide: Guide, lang: str) -> list[dict[str, Any]]:
+    return [
+        {
+            "name": m.name if _zh(lang) else (m.name_en or m.name),
+            "required": m.required,
+            "condition": (m.condition if _zh(lang) else (m.condition_en or m.condition)) if not m.required else None,
+            "form_label": FORM_LABELS[m.form][0 if _zh(lang) else 1],
+            "copies": m.copies,
+        }
+        for m in guide.materials
+    ]
+
+
+def online_line(guide: Guide, lang: str) -> str:
+    if guide.channels.online and guide.online_url:
+        steps = "、".join(guide.channels.online_steps) if guide.channels.online_steps else ""
+        if _zh(lang):
+            what = "全程网上办理" if guide.visits == 0 else (f"可网上办理（{steps}）" if steps else "可网上办理")
+            extra = f"，也可用{guide.channels.mini_program}" if guide.channels.mini_program else ""
+            return f"网上办理：{what}，入口 {guide.online_url}{extra}"
+        what = "fully online" if guide.visits == 0 else "partly online"
+        return f"Online: {what}, at {guide.online_url}"
+    return "网上办理：暂不支持，需到窗口办理" if _zh(lang) else "Online: not available; apply at the window"
+
+
+def visits_line(guide: Guide, lang: str) -> str:
+    if _zh(lang):
+        return "跑动次数：0次（不用到现场）" if guide.visits == 0 else f"跑动次数：最多跑{guide.visits}次"
+    return "Visits: none (no need to come in)" if guide.visits == 0 else f"Visits: at most {guide.visits}"
+
+
+def location_line(guide: Guide, lang: str) -> str:
+    windows = "、".join(guide.location.windows)
+    if _zh(lang):
+        return f"办理地点：{guide.location.hall}（{guide.location.address}）{windows} 窗口；{guide.hours}"
+    hall = guide.location.hall_en or guide.location.hall
+    return f"Where: {hall}, windows {', '.join(guide.location.windows)}; {guide.hours_en or guide.hours}"
+
+
+def source_line(guide: Guide, lang: str) -> str:
+    if _zh(lang):
+        return f"来源：《{guide.name}》办事指南，更新于 {guide.updated_at.isoformat()}（示例市示例数据）"
+    return f"Source: guide \"{guide.name_en}\", updated {guide.updated_at.isoformat()} (sample data of 示例市)"
+
+
+def compose_materials(guide: Guide, lang: str) -> Composed:
+    zh = _zh(lang)
+    lines = [f"{_title(guide, lang)}需要准备以下材料（一次性告知）：" if zh else f"{_title(guide, lang)}: here is everything to bring."]
+    lines.append("必备材料：" if zh else "Required:")
+    lines += [f"{i}. {material_line(m, lang)}" for i, m in enumerate(guide.required_materials, 1)]
+    if guide.conditional_materials:
+        lines.append("视情况提供：" if zh else "Only if it applies to you:")
+        lines += [f"- {material_line(m, lang)}" for m in guide.conditional_materials]
+    lines += [online_line(guide, lang), visits_line(guide, lang), location_line(guide, lang)]
+    names = [m.name if zh else (m.name_en or m.name) for m in guide.materials]
+    return Composed("\n".join(lines), names, materials_detail(guide, lang))
+
+
+def compose_field(guide: Guide, intent: str, lang: str) -> Composed:
+    zh = _zh(lang)
+    title = _title(guide, lang)
+    if intent == "ask_online":
+        body = [online_line(guide, lang)]
+        if guide.appointment.how:
+            body.append(f"预约：{guide.appointment.how}" if zh else f"Booking: {guide.appointment.how_en or guide.appointment.how}")
+        scope = SCOPE_LABELS[guide.scope][0 if zh else 1]
+        body.append(f"通办范围：{scope}" if zh else f"Where it can be done: {scope}")
+    elif intent == "ask_process":
+        body = ["办理流程：" if zh else "Steps:"]
+        for i, s in enumerate(guide.steps, 1):
+            name = s.title if zh else (s.title_en or s.title)
+            tag = ("（可网上办）" if zh else " (online)") if s.online else ""
+            detail = f"：{s.detail}" if zh and s.detail else ""
+            body.append(f"{i}. {name}{tag}{detail}")
+        n = len(guide.required_materials)
+        body.append(f"需带必备材料{n}项，问“要带什么”可看完整清单。" if zh else f"{n} required documents; ask \"what do I need\" for the full list.")
+    elif intent == "ask_duration":
+        t = guide.time_limit
+        if zh:
+            legal = f"法定时限{t.legal_days}个工作日，" if t.legal_days is not None else ""
+            promised = "当场办结" if t.promised_days == 0 else f"承诺{t.promised_days}个工作日内办结"
+            body = [f"办理时限：{legal}{promised}。" + (t.note or "")]
+        else:
+            promised = "done on the spot" if t.promised_days == 0 else f"within {t.promised_days} working days"
+            body = [f"Time: {promised}." + (f" {t.note_en}" if t.note_en else "")]
+    elif intent == "ask_fee":
+        f = guide.fee
+        if zh:
+            body = ["收费：不收费。" if f.free else f"收费：{f.amount}。"]
+            if f.basis:
+                body.append(f"收费依据：{f.basis}")
+        else:
+            body = ["Fee: free." if f.free else f"Fee: {f.amount_en or f.amount}."]
+    else:  # ask_location
+        body = [location_line(guide, lang), f"咨询电话：{guide.phone}" if zh else f"Phone: {guide.phone}"]
+        if guide.appointment.required:
+            body.append(f"需要预约：{guide.appointment.how or ''}" if zh else "An appointment is required.")
+    if intent != "ask_online":
+        body.append(online_line(guide, lang))
+    if intent != "ask_location":
+        body.append(visits_line(guide, lang))
+    return Composed("\n".join([f"{title}" + ("" if zh else ":"), *body]))
+
+
+def compose_guide(guide: Guide, intent: str, lang: str) -> Composed:
+    composed = compose_materials(guide, lang) if intent == "ask_materials" else compose_field(guide, intent, lang)
+    composed.text += "\n" + source_line(guide, lang)
+    return composed
+
+
+def compose_event(event: LifeEvent, guides: list[Guide], lang: str) -> str:
+    zh = _zh(lang)
+    head = f"“{event.name}”可以办理以下事项：" if zh else f"{event.name_en}: these services usually go together."
+    lines = [head]
+    if zh and event.summary:
+        lines.append(event.summary)
+    for i, g in enumerate(guides, 1):
+        online = ("可网办" if zh else "online") if g.channels.online else ("需到窗口" if zh else "at the window")
+        lines.append(f"{i}. {g.name if zh else g.name_en}（{online}）" if zh else f"{i}. {g.name_en} ({online})")
+    lines.append("点选一项查看需要的材料。" if zh else "Pick one to see what to bring.")
+    return "\n".join(lines)
+
+
+MESSAGES = {
+    "greet": ("您好！我是示例市政务服务中心的智能导办。请说说您要办什么事，例如“身份证丢了怎么补办”。",
+              "Hello! I am the Shili City service center assistant. Tell me what you need to do, e.g. \"I lost my ID card\"."),
+    "goodbye": ("再见，祝您办事顺利！如还有问题，随时问我。", "Goodbye, and good luck! Ask me any time."),
+    "out_of_scope": ("抱歉，这个问题不在政务服务范围内。我可以帮您查询证件、户籍、社保、医保、公积金、企业开办等事项怎么办理；也可以为您转人工。",
+                     "Sorry, that is outside what the service center handles. I can help with ID, household, social security, insurance, housing fund, business and other services, or connect you to a person."),
+    "no_match": ("抱歉，我没找到与您的问题对应的事项。您可以换个说法（例如“营业执照丢了怎么补”），或点“转人工”由窗口工作人员为您解答。",
+                 "Sorry, I could not find a matching service. Try other words (e.g. \"lost business licence\"), or talk to a person at a window."),
+    "clarify": ("您想办理的是以下哪一项？请点选或回复序号：", "Which of these do you mean? Tap one or reply with its number:"),
+    "handoff": ("已为您转接人工服务。", "I have passed your conversation to a member of staff."),
+    "empty": ("请输入您想咨询的问题，例如“社保卡丢了怎么办”。", "Please type your question, e.g. \"I lost my social security card\"."),
+    "need_service": ("请问您要办理哪项业务？例如“居住证”“护照”。", "Which service do you mean? For example \"residence permit\" or \"passport\"."),
+}
+
+
+def message(key: str, lang: str) -> str:
+    zh, en = MESSAGES[key]
+    return zh if _zh(lang) else en

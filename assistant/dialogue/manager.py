@@ -1,0 +1,170 @@
+"""Dialogue decisions: follow-ups, clarification, life events, handoff. Knows nothing of channels."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from assistant.dialogue.compose import compose_event, compose_guide, message
+from assistant.dialogue.state import Session
+from assistant.kb.source import Knowledge
+from assistant.privacy import mask
+from assistant.understanding.model import Understanding, Understood
+from assistant.understanding.nlu_data import SERVICE_INTENTS
+from assistant.understanding.text import MAX_CHARS, detect_lang, has_content, normalize
+
+HIGH = 0.5  # calibrated confidence to answer directly
+LOW = 0.12  # below this nothing relevant was found
+MAX_FAILURES = 2  # unanswered turns in a row before a human takes over
+_CHOICE = re.compile(r"^\s*(?:第)?([1-9一二三四五])(?:个|项)?\s*$")
+_CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5}
+
+
+@dataclass
+class Reply:
+    session_id: str
+    text: str
+    intent: str
+    service: str | None
+    confidence: float
+    answer: str
+    lang: str
+    kind: str  # answer | clarify | life_event | no_match | handoff | greet | goodbye | out_of_scope | empty | silent
+    materials: list[str] = field(default_factory=list)
+    materials_detail: list[dict[str, Any]] = field(default_factory=list)
+    online: dict[str, Any] = field(default_factory=lambda: {"available": False, "url": None})
+    handoff: bool = False
+    choices: list[dict[str, str]] = field(default_factory=list)
+    guide: dict[str, Any] | None = None
+    trace: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class Dialogue:
+    def __init__(self, kb: Knowledge, understanding: Understanding) -> None:
+        self.kb, self.understanding = kb, understanding
+
+    def handle(self, session: Session, text: str, *, lang: str | None = None) -> Reply:
+        text = text[: MAX_CHARS * 4]
+        safe = mask(text)
+        session.add("user", safe)
+        if not has_content(text):
+            reply = self._reply(session, safe, "out_of_scope", None, 0.0, message("empty", session.lang), "empty")
+            return self._finish(session, reply)
+        session.lang = lang if lang in ("zh", "en") and detect_lang(normalize(text)) == lang else detect_lang(normalize(text))
+        picked = self._picked_choice(session, text)
+        if picked is not None:
+            return self._finish(session, self._answer(session, safe, session.pending_intent or "ask_materials", picked, 1.0, {}))
+        u = self.understanding.understand(text)
+        return self._finish(session, self._decide(session, safe, u))
+
+    # --- decisions ---------------------------------------------------------------------------
+
+    def _decide(self, session: Session, text: str, u: Understood) -> Reply:
+        intent, lang = u.intent.intent, session.lang
+        trace = {
+            "intent_scores": {k: round(v, 4) for k, v in sorted(u.intent.scores.items(), key=lambda kv: -kv[1])[:4]},
+            "hits": [{"guide_id": h.guide_id, "score": round(h.score, 4), **{k: round(v, 3) for k, v in h.parts.items()}} for h in u.hits],
+            "mentioned": u.mentioned,
+            "events": u.events,
+        }
+        top = u.service
+        named = bool(u.mentioned) and top in u.mentioned
+        strong = u.confidence >= HIGH or named
+        if intent == "request_human":
+            return self._handoff(session, text, u.confidence, trace, service=top if strong else session.last_service)
+        if intent in ("greet", "goodbye") and not strong:
+            return self._reply(session, text, intent, None, u.confidence, message(intent, lang), intent, trace=trace)
+        event = self._event(u)
+        if event:
+            return self._life_event(session, text, intent, event, u.confidence, trace)
+        if intent == "out_of_scope" and not (strong and u.intent.confidence < 0.8):
+            return self._reply(session, text, "out_of_scope", None, u.confidence, message("out_of_scope", lang), "out_of_scope", trace=trace)
+        if intent not in SERVICE_INTENTS:
+            intent = "ask_materials"
+        if strong and top:
+            return self._answer(session, text, intent, top, u.confidence, trace)
+        if session.last_service and not u.mentioned:
+            trace["follow_up"] = session.last_service
+            return self._answer(session, text, intent, session.last_service, u.confidence, trace)
+        if u.confidence >= LOW and u.hits:
+            return self._clarify(session, text, intent, u, trace)
+        session.failures += 1
+        if session.failures >= MAX_FAILURES:
+            return self._handoff(session, text, u.confidence, trace, reason="repeated_failure")
+        reply = self._reply(session, text, intent, None, u.confidence, message("no_match", lang), "no_match", trace=trace)
+        reply.choices = [{"id": "__human__", "title": "转人工" if lang == "zh" else "Talk to a person"}]
+        return reply
+
+    def _event(self, u: Understood) -> str | None:
+        if not u.events:
+            return None
+        event, length = max(u.events.items(), key=lambda kv: kv[1])
+        return event if length >= max(u.mentioned.values(), default=0) else None
+
+    def _picked_choice(self, session: Session, text: str) -> str | None:
+        if not session.pending_choices:
+            return None
+        stripped = text.strip().removeprefix("/choose ").strip()
+        if stripped in session.pending_choices:
+            return stripped
+        m = _CHOICE.match(stripped)
+        if m:
+            n = int(m.group(1)) if m.group(1).isdigit() else _CN_DIGITS[m.group(1)]
+            if 1 <= n <= len(session.pending_choices):
+                return session.pending_choices[n - 1]
+        for gid in session.pending_choices:
+            guide = self.kb.guides[gid]
+            if normalize(stripped) in (normalize(guide.name), normalize(guide.name_en)):
+                return gid
+        return None
+
+    # --- replies -----------------------------------------------------------------------------
+
+    def _reply(self, session: Session, text: str, intent: str, service: str | None, conf: float, answer: str, kind: str, *, trace: dict[str, Any] | None = None) -> Reply:
+        return Reply(session.id, text, intent, service, round(conf, 4), answer, session.lang, kind, trace=trace or {})
+
+    def _answer(self, session: Session, text: str, intent: str, gid: str, conf: float, trace: dict[str, Any]) -> Reply:
+        guide = self.kb.guides[gid]
+        composed = compose_guide(guide, intent, session.lang)
+        reply = self._reply(session, text, intent, gid, conf, composed.text, "answer", trace=trace)
+        reply.materials, reply.materials_detail = composed.materials, composed.materials_detail
+        reply.online = {"available": guide.channels.online, "url": str(guide.online_url) if guide.online_url else None}
+        reply.guide = {"id": gid, "name": guide.name if session.lang == "zh" else guide.name_en, "updated_at": guide.updated_at.isoformat(), "url": f"/guides/{gid}"}
+        session.last_service, session.failures = gid, 0
+        return reply
+
+    def _clarify(self, session: Session, text: str, intent: str, u: Understood, trace: dict[str, Any]) -> Reply:
+        ids = [h.guide_id for h in u.hits[:3]]
+        reply = self._reply(session, text, intent, None, u.confidence, "", "clarify", trace=trace)
+        reply.choices = [{"id": gid, "title": self._name(gid, session.lang)} for gid in ids]
+        reply.answer = "\n".join([message("clarify", session.lang), *(f"{i}. {c['title']}" for i, c in enumerate(reply.choices, 1))])
+        session.pending_choices, session.pending_intent = ids, intent
+        return reply
+
+    def _life_event(self, session: Session, text: str, intent: str, event_id: str, conf: float, trace: dict[str, Any]) -> Reply:
+        event = self.kb.life_events[event_id]
+        guides = [self.kb.guides[g] for g in event.services if g in self.kb.guides]
+        reply = self._reply(session, text, intent if intent in SERVICE_INTENTS else "ask_materials", None, conf, compose_event(event, guides, session.lang), "life_event", trace=trace)
+        reply.choices = [{"id": g.id, "title": self._name(g.id, session.lang)} for g in guides]
+        session.pending_choices, session.pending_intent = [g.id for g in guides], "ask_materials"
+        return reply
+
+    def _handoff(self, session: Session, text: str, conf: float, trace: dict[str, Any], *, service: str | None = None, reason: str = "requested") -> Reply:
+        reply = self._reply(session, text, "request_human", service, conf, message("handoff", session.lang), "handoff", trace={**trace, "handoff_reason": reason})
+        reply.handoff = True
+        session.failures = 0
+        return reply
+
+    def _name(self, gid: str, lang: str) -> str:
+        guide = self.kb.guides[gid]
+        return guide.name if lang == "zh" else guide.name_en
+
+    def _finish(self, session: Session, reply: Reply) -> Reply:
+        if reply.kind not in ("clarify", "life_event"):
+            session.pending_choices, session.pending_intent = [], None
+        session.add("bot", reply.answer)
+        return reply

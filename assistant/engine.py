@@ -1,0 +1,66 @@
+"""The engine: knowledge + understanding + dialogue + sessions, loaded once and shared by every channel."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from assistant.config import Settings
+from assistant.db import Database
+from assistant.dialogue.manager import Dialogue, Reply
+from assistant.dialogue.state import SessionStore
+from assistant.kb.source import Knowledge, load_knowledge
+from assistant.kb.store import import_knowledge, load_knowledge_from_db
+from assistant.understanding.model import Understanding, train
+
+
+@dataclass
+class Paths:
+    models: Path
+    cache: Path
+
+    @classmethod
+    def of(cls, settings: Settings) -> "Paths":
+        return cls(settings.data_dir / "models", settings.data_dir / "cache")
+
+
+def nlu_file(settings: Settings) -> Path:
+    return settings.training_dir / "data" / "nlu.yml"
+
+
+class Engine:
+    def __init__(self, kb: Knowledge, understanding: Understanding, *, session_ttl: float = 1800) -> None:
+        self.kb = kb
+        self.understanding = understanding
+        self.dialogue = Dialogue(kb, understanding)
+        self.sessions = SessionStore(session_ttl)
+        self._lock = threading.Lock()  # the jieba/faiss pipeline is not re-entrant
+
+    @classmethod
+    def load(cls, settings: Settings, *, db: Database | None = None, log=print) -> "Engine":  # type: ignore[no-untyped-def]
+        """Knowledge from the database (imported from the knowledge dir when empty); models trained if absent."""
+        own = db is None
+        db = db or Database(settings.database_url)
+        try:
+            with db.session() as session:
+                kb = load_knowledge_from_db(session)
+                if not kb.guides:
+                    source, problems = load_knowledge(settings.knowledge_dir)
+                    if problems:
+                        raise RuntimeError("knowledge base has problems: " + "; ".join(map(str, problems[:5])))
+                    import_knowledge(session, kb=source)
+                    kb = load_knowledge_from_db(session)
+        finally:
+            if own:
+                db.dispose()
+        paths = Paths.of(settings)
+        if not (paths.models / "intent" / "params.json").exists():
+            log(f"no trained models in {paths.models}; training now")
+            train(kb, nlu_file(settings), paths.models, log=log)
+        return cls(kb, Understanding.load(kb, paths.models, cache_dir=paths.cache), session_ttl=settings.session_ttl_seconds)
+
+    def ask(self, text: str, *, session_id: str | None = None, lang: str | None = None, channel: str = "web") -> Reply:
+        session = self.sessions.get(session_id, channel=channel)
+        with self._lock:
+            return self.dialogue.handle(session, text, lang=lang)

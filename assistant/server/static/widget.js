@@ -1,0 +1,1025 @@
+/*
+ * 示例市政务服务中心 · 智能导办 web chat widget.
+ *
+ * Embed with:
+ *   <script src="https://host/static/widget.js" data-server="https://host" data-lang="zh" defer></script>
+ *
+ * Plain ES2019, no framework, no build step. Server and user text are only ever inserted with
+ * textContent / createTextNode. Global API: window.HallAssistant = {open, close, toggle, send,
+ * setLang, handoff}.
+ */
+(function () {
+  "use strict";
+
+  if (window.HallAssistant && document.getElementById("hall-assistant")) return;
+
+  var SESSION_KEY = "ha-session";
+  var LANG_KEY = "ha-lang";
+  var LARGE_KEY = "ha-large";
+  var MAX_LEN = 500;
+  var REQUEST_TIMEOUT_MS = 30000;
+
+  // ---------------------------------------------------------------- configuration
+  var script = document.currentScript;
+  if (!script) {
+    var candidates = document.querySelectorAll("script[src*='widget.js']");
+    script = candidates.length ? candidates[candidates.length - 1] : null;
+  }
+
+  function scriptOrigin() {
+    try {
+      return new URL(script.src, location.href).origin;
+    } catch (e) {
+      return location.origin;
+    }
+  }
+
+  var serverAttr = script ? script.getAttribute("data-server") : null;
+  var SERVER = (serverAttr && serverAttr.trim() ? serverAttr.trim() : scriptOrigin()).replace(/\/+$/, "");
+
+  function normLang(l) {
+    l = String(l || "").toLowerCase();
+    if (l.indexOf("en") === 0) return "en";
+    if (l.indexOf("zh") === 0) return "zh";
+    return null;
+  }
+
+  function storageGet(store, key) {
+    try {
+      return store.getItem(key);
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function storageSet(store, key, value) {
+    try {
+      if (value === null || value === undefined) store.removeItem(key);
+      else store.setItem(key, value);
+    } catch (e) {
+      /* storage unavailable (privacy mode): keep going without it */
+    }
+  }
+
+  // ---------------------------------------------------------------- i18n
+  var I18N = {
+    zh: {
+      htmlLang: "zh-CN",
+      title: "示例市政务服务中心 智能导办",
+      bubble: "智能导办",
+      bubbleUnread: "智能导办（有新消息）",
+      close: "关闭对话",
+      langToggle: "English",
+      large: "大字模式",
+      log: "对话记录",
+      inputLabel: "请输入您的问题",
+      placeholder: "请输入您要办理的事项，例如：身份证丢了怎么补办",
+      send: "发送",
+      handoff: "转人工",
+      handoffLabel: "转人工服务",
+      typing: "正在回复…",
+      welcome:
+        "您好！我是示例市政务服务中心智能导办助手。\n" +
+        "请告诉我您要办理什么事，我会一次性告诉您需要准备的全部材料、在哪里办、能否网上办理。\n" +
+        "您也可以点击下面的常见问题：",
+      examples: ["身份证丢了怎么补办", "新生儿怎么上户口", "社保卡在哪里办"],
+      netError: "网络连接失败，请稍后再试",
+      httpError: function (status) {
+        return "服务暂时不可用，请稍后再试（错误 " + status + "）";
+      },
+      materials: "所需材料（可逐项勾选核对）",
+      optional: "可选",
+      copies: function (form, n) {
+        var parts = [];
+        if (form) parts.push(form);
+        if (n) parts.push(n + " 份");
+        return parts.join(" ");
+      },
+      applyOnline: "网上办理",
+      qrAlt: "网上办理二维码",
+      qrHint: "手机扫码办理",
+      sourcePrefix: "来源：",
+      sourceSuffix: function (date) {
+        return date ? "（更新于 " + date + "）" : "";
+      },
+      ticketTitle: "排队信息",
+      ticket: function (t) {
+        var parts = [["您的排队号 "], [t.number, "ha-ticket-number"]];
+        if (t.window) parts.push(["，请到 "], [t.window, "ha-ticket-window"], [" 号窗口"]);
+        if (t.wait_minutes !== null && t.wait_minutes !== undefined && t.wait_minutes !== "")
+          parts.push(["，预计等待 "], [String(t.wait_minutes), "ha-ticket-wait"], [" 分钟"]);
+        return parts;
+      },
+      status: {
+        waiting: "排队中",
+        queued: "排队中",
+        called: "已叫号，请前往窗口",
+        serving: "正在办理",
+        done: "已办结",
+        closed: "已结束",
+        cancelled: "已取消",
+        canceled: "已取消",
+      },
+      rateQ: "这个回答有帮助吗？",
+      rateGroup: "为这个回答评分",
+      star: function (n) {
+        return n + " 星";
+      },
+      comment: "补充意见（可选，请先填写再点星级）",
+      commentLabel: "补充意见（可选）",
+      thanks: "感谢您的评价",
+      rateFail: "评价提交失败，请稍后再试",
+      staff: function (name) {
+        return "工作人员" + (name ? " " + name : "") + "：";
+      },
+    },
+    en: {
+      htmlLang: "en",
+      title: "Shili City Service Center Assistant",
+      bubble: "Ask the assistant",
+      bubbleUnread: "Ask the assistant (new messages)",
+      close: "Close chat",
+      langToggle: "English",
+      large: "Large text",
+      log: "Conversation",
+      inputLabel: "Type your question",
+      placeholder: "What do you need to do? e.g. replace a lost ID card",
+      send: "Send",
+      handoff: "Talk to a person",
+      handoffLabel: "Talk to a person",
+      typing: "Replying…",
+      welcome:
+        "Hello! I am the assistant of the Shili City Service Center.\n" +
+        "Tell me what you need to do and I will list everything you need to bring, where to go and whether you can apply online.\n" +
+        "You can also pick a common question:",
+      examples: [
+        "How do I replace a lost ID card?",
+        "How do I register a newborn?",
+        "Where can I get a social security card?",
+      ],
+      netError: "Connection failed. Please try again later.",
+      httpError: function (status) {
+        return "The service is temporarily unavailable (error " + status + "). Please try again later.";
+      },
+      materials: "Materials checklist (tick as you prepare them)",
+      optional: "optional",
+      copies: function (form, n) {
+        var parts = [];
+        if (form) parts.push(form);
+        if (n) parts.push("×" + n);
+        return parts.join(" ");
+      },
+      applyOnline: "Apply online",
+      qrAlt: "QR code for online application",
+      qrHint: "Scan with your phone",
+      sourcePrefix: "Source: ",
+      sourceSuffix: function (date) {
+        return date ? " (updated " + date + ")" : "";
+      },
+      ticketTitle: "Your queue ticket",
+      ticket: function (t) {
+        var parts = [["Your number "], [t.number, "ha-ticket-number"]];
+        if (t.window) parts.push([", window "], [t.window, "ha-ticket-window"]);
+        if (t.wait_minutes !== null && t.wait_minutes !== undefined && t.wait_minutes !== "")
+          parts.push([", about "], [String(t.wait_minutes), "ha-ticket-wait"], [" min"]);
+        return parts;
+      },
+      status: {
+        waiting: "Waiting",
+        queued: "Waiting",
+        called: "Called — please go to the window",
+        serving: "Being served",
+        done: "Completed",
+        closed: "Closed",
+        cancelled: "Cancelled",
+        canceled: "Cancelled",
+      },
+      rateQ: "Was this answer helpful?",
+      rateGroup: "Rate this answer",
+      star: function (n) {
+        return n + (n === 1 ? " star" : " stars");
+      },
+      comment: "Comment (optional, write it before choosing stars)",
+      commentLabel: "Comment (optional)",
+      thanks: "Thanks for your rating",
+      rateFail: "Could not send your rating. Please try again later.",
+      staff: function (name) {
+        return "Staff" + (name ? " " + name : "") + ": ";
+      },
+    },
+  };
+
+  // ---------------------------------------------------------------- state
+  var state = {
+    lang:
+      normLang(storageGet(window.sessionStorage, LANG_KEY)) ||
+      normLang(script && script.getAttribute("data-lang")) ||
+      "zh",
+    large: storageGet(window.sessionStorage, LARGE_KEY) === "1",
+    sessionId: storageGet(window.sessionStorage, SESSION_KEY) || null,
+    open: false,
+    welcomed: false,
+    onlyWelcome: true,
+    unread: 0,
+    queue: Promise.resolve(),
+    pending: 0,
+    rendered: Object.create(null),
+    localSeq: 0,
+    lastTicketBox: null,
+    ws: null,
+    wsSession: null,
+    wsRetry: 0,
+    wsTimer: null,
+  };
+
+  function t() {
+    return I18N[state.lang];
+  }
+
+  function tl(lang) {
+    return I18N[normLang(lang) || state.lang];
+  }
+
+  // ---------------------------------------------------------------- DOM helpers
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    if (attrs) {
+      Object.keys(attrs).forEach(function (k) {
+        var v = attrs[k];
+        if (v === null || v === undefined || v === false) return;
+        if (k === "class") node.className = v;
+        else if (k === "text") node.textContent = v;
+        else if (k.indexOf("on") === 0 && typeof v === "function") node.addEventListener(k.slice(2), v);
+        else node.setAttribute(k, v === true ? "" : String(v));
+      });
+    }
+    (children || []).forEach(function (c) {
+      if (c === null || c === undefined || c === false) return;
+      node.appendChild(typeof c === "string" ? document.createTextNode(c) : c);
+    });
+    return node;
+  }
+
+  var SVG_NS = "http://www.w3.org/2000/svg";
+
+  function icon(paths, size) {
+    var svg = document.createElementNS(SVG_NS, "svg");
+    svg.setAttribute("viewBox", "0 0 24 24");
+    svg.setAttribute("width", size || "1.25em");
+    svg.setAttribute("height", size || "1.25em");
+    svg.setAttribute("aria-hidden", "true");
+    svg.setAttribute("focusable", "false");
+    svg.setAttribute("class", "ha-icon");
+    paths.forEach(function (d) {
+      var p = document.createElementNS(SVG_NS, "path");
+      p.setAttribute("d", d);
+      svg.appendChild(p);
+    });
+    return svg;
+  }
+
+  var ICON_CHAT = [
+    "M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4H4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2zm3 6.5a1.5 1.5 0 1 0 0-3 1.5 1.5 0 0 0 0 3zm5 0a1.5 1.5 0 1 0 0-3 1.5 1.5 0 0 0 0 3zm5 0a1.5 1.5 0 1 0 0-3 1.5 1.5 0 0 0 0 3z",
+  ];
+  var ICON_CLOSE = [
+    "M18.3 5.7a1 1 0 0 0-1.4 0L12 10.6 7.1 5.7a1 1 0 0 0-1.4 1.4l4.9 4.9-4.9 4.9a1 1 0 1 0 1.4 1.4l4.9-4.9 4.9 4.9a1 1 0 0 0 1.4-1.4L13.4 12l4.9-4.9a1 1 0 0 0 0-1.4z",
+  ];
+  var ICON_SEND = ["M3.4 20.6 21 12 3.4 3.4 3.4 10.2 15 12 3.4 13.8z"];
+  var ICON_PERSON = [
+    "M12 12a4.5 4.5 0 1 0 0-9 4.5 4.5 0 0 0 0 9zm0 2c-4.1 0-8 2.1-8 5v1.5a.5.5 0 0 0 .5.5h15a.5.5 0 0 0 .5-.5V19c0-2.9-3.9-5-8-5z",
+  ];
+
+  /** Absolute http(s) URL for a server-relative or absolute link; null for anything else. */
+  function safeUrl(url, base) {
+    if (!url || typeof url !== "string") return null;
+    try {
+      var abs = /^[a-z][a-z0-9+.-]*:/i.test(url) || url.indexOf("//") === 0 ? new URL(url, location.href) : new URL((base || SERVER) + (url.charAt(0) === "/" ? "" : "/") + url, location.href);
+      if (abs.protocol !== "http:" && abs.protocol !== "https:") return null;
+      return abs.href;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function displayDate(s) {
+    if (!s) return "";
+    s = String(s);
+    return /^\d{4}-\d{2}-\d{2}T/.test(s) ? s.slice(0, 10) : s;
+  }
+
+  // ---------------------------------------------------------------- build the widget
+  var root, bubble, bubbleText, badge, panel, titleEl, langBtn, largeBtn, closeBtn, log, handoffBtn,
+    handoffText, form, input, inputLabel, sendBtn, sendText;
+
+  function build() {
+    var link = document.querySelector("link[data-ha-css]");
+    if (!link) {
+      link = el("link", { rel: "stylesheet", href: SERVER + "/static/widget.css", "data-ha-css": "" });
+      document.head.appendChild(link);
+    }
+
+    root = el("div", { id: "hall-assistant", class: "ha-root" });
+
+    bubbleText = el("span", { class: "ha-bubble-text" });
+    badge = el("span", { class: "ha-badge", hidden: true, "aria-hidden": "true" });
+    bubble = el("button", { type: "button", class: "ha-bubble", "aria-expanded": "false", "aria-controls": "ha-panel" }, [
+      icon(ICON_CHAT, "1.5em"),
+      bubbleText,
+      badge,
+    ]);
+    bubble.addEventListener("click", function () {
+      if (state.open) close();
+      else open();
+    });
+
+    titleEl = el("h2", { class: "ha-title", id: "ha-title" });
+    langBtn = el("button", { type: "button", class: "ha-hbtn ha-lang", lang: "en" }, [
+      el("span", { class: "ha-lang-zh", lang: "zh-CN", text: "中文" }),
+      el("span", { class: "ha-lang-sep", "aria-hidden": "true", text: " / " }),
+      el("span", { class: "ha-lang-en", text: "EN" }),
+    ]);
+    langBtn.addEventListener("click", function () {
+      setLang(state.lang === "en" ? "zh" : "en");
+    });
+    largeBtn = el("button", { type: "button", class: "ha-hbtn ha-large-toggle" }, [
+      el("span", { "aria-hidden": "true", text: "A+" }),
+    ]);
+    largeBtn.addEventListener("click", function () {
+      setLarge(!state.large);
+    });
+    closeBtn = el("button", { type: "button", class: "ha-hbtn ha-close" }, [icon(ICON_CLOSE)]);
+    closeBtn.addEventListener("click", close);
+
+    var header = el("div", { class: "ha-header" }, [
+      el("span", { class: "ha-logo", "aria-hidden": "true" }, [icon(ICON_CHAT, "1.3em")]),
+      titleEl,
+      el("div", { class: "ha-hactions" }, [langBtn, largeBtn, closeBtn]),
+    ]);
+
+    log = el("div", { class: "ha-log", role: "log", "aria-live": "polite", "aria-relevant": "additions", tabindex: "0" });
+
+    handoffText = el("span");
+    handoffBtn = el("button", { type: "button", class: "ha-handoff" }, [icon(ICON_PERSON, "1.1em"), handoffText]);
+    handoffBtn.addEventListener("click", function () {
+      handoff();
+    });
+
+    inputLabel = el("label", { class: "ha-visually-hidden", for: "ha-input" });
+    input = el("textarea", { id: "ha-input", class: "ha-input", rows: "1", maxlength: String(MAX_LEN), autocomplete: "off" });
+    input.addEventListener("keydown", function (e) {
+      if (e.key === "Enter" && !e.shiftKey && !e.isComposing && e.keyCode !== 229) {
+        e.preventDefault();
+        submitInput();
+      }
+    });
+    input.addEventListener("input", autoGrow);
+    sendText = el("span", { class: "ha-send-text" });
+    sendBtn = el("button", { type: "submit", class: "ha-send" }, [icon(ICON_SEND, "1.1em"), sendText]);
+    form = el("form", { class: "ha-form", novalidate: true }, [inputLabel, input, sendBtn]);
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      submitInput();
+    });
+
+    var footer = el("div", { class: "ha-footer" }, [el("div", { class: "ha-toolbar" }, [handoffBtn]), form]);
+
+    panel = el("div", { id: "ha-panel", class: "ha-panel", role: "dialog", "aria-modal": "false", "aria-labelledby": "ha-title", hidden: true }, [
+      header,
+      log,
+      footer,
+    ]);
+
+    root.appendChild(panel);
+    root.appendChild(bubble);
+    root.addEventListener("keydown", function (e) {
+      if (e.key === "Escape" && state.open) {
+        e.preventDefault();
+        e.stopPropagation();
+        close();
+      }
+    });
+    document.addEventListener("keydown", function (e) {
+      if (e.key === "Escape" && state.open && (document.activeElement === document.body || !document.activeElement)) close();
+    });
+    document.body.appendChild(root);
+
+    applyLarge();
+    applyLabels();
+  }
+
+  function autoGrow() {
+    input.style.height = "auto";
+    input.style.height = Math.min(input.scrollHeight, 160) + "px";
+  }
+
+  function applyLabels() {
+    var L = t();
+    root.setAttribute("lang", L.htmlLang);
+    bubbleText.textContent = L.bubble;
+    bubble.setAttribute("aria-label", state.unread ? L.bubbleUnread : L.bubble);
+    titleEl.textContent = L.title;
+    langBtn.setAttribute("aria-label", L.langToggle);
+    langBtn.setAttribute("title", state.lang === "en" ? "切换到中文" : "Switch to English");
+    langBtn.setAttribute("aria-pressed", state.lang === "en" ? "true" : "false");
+    largeBtn.setAttribute("aria-label", L.large);
+    largeBtn.setAttribute("title", L.large);
+    closeBtn.setAttribute("aria-label", L.close);
+    closeBtn.setAttribute("title", L.close);
+    log.setAttribute("aria-label", L.log);
+    handoffText.textContent = L.handoff;
+    handoffBtn.setAttribute("aria-label", L.handoffLabel);
+    inputLabel.textContent = L.inputLabel;
+    input.setAttribute("placeholder", L.placeholder);
+    sendText.textContent = L.send;
+    sendBtn.setAttribute("aria-label", L.send);
+    var typing = log.querySelector(".ha-typing .ha-visually-hidden");
+    if (typing) typing.textContent = L.typing;
+  }
+
+  function applyLarge() {
+    root.classList.toggle("ha-large", state.large);
+    if (largeBtn) largeBtn.setAttribute("aria-pressed", state.large ? "true" : "false");
+  }
+
+  // ---------------------------------------------------------------- messages
+  function scrollDown() {
+    log.scrollTop = log.scrollHeight;
+  }
+
+  function noteActivity() {
+    if (!state.open) {
+      state.unread += 1;
+      badge.textContent = String(state.unread);
+      badge.hidden = false;
+      bubble.setAttribute("aria-label", t().bubbleUnread);
+    }
+  }
+
+  function addBubble(cls, messageId) {
+    var node = el("div", { class: "ha-msg " + cls });
+    if (cls.indexOf("ha-bot") !== -1) {
+      node.setAttribute("data-message-id", messageId ? String(messageId) : "local-" + ++state.localSeq);
+    }
+    var typing = log.querySelector(".ha-typing");
+    if (typing) log.insertBefore(node, typing);
+    else log.appendChild(node);
+    return node;
+  }
+
+  function textBlock(text) {
+    return el("div", { class: "ha-text", text: text == null ? "" : String(text) });
+  }
+
+  function addUser(text) {
+    state.onlyWelcome = false;
+    var b = addBubble("ha-user");
+    b.appendChild(textBlock(text));
+    scrollDown();
+    return b;
+  }
+
+  function addBotText(text, extraClass) {
+    var b = addBubble("ha-bot" + (extraClass ? " " + extraClass : ""));
+    b.appendChild(textBlock(text));
+    scrollDown();
+    noteActivity();
+    return b;
+  }
+
+  function addError(text) {
+    return addBotText(text, "ha-error");
+  }
+
+  function quickButtons(items) {
+    var wrap = el("div", { class: "ha-quicks" });
+    items.forEach(function (it) {
+      var title = it.title == null ? "" : String(it.title);
+      var payload = it.payload == null || it.payload === "" ? title : String(it.payload);
+      if (!title) return;
+      var b = el("button", { type: "button", class: "ha-quick", "data-payload": payload, text: title });
+      b.addEventListener("click", function () {
+        send(payload, title);
+      });
+      wrap.appendChild(b);
+    });
+    return wrap.childNodes.length ? wrap : null;
+  }
+
+  function showWelcome() {
+    var L = t();
+    var old = log.querySelector(".ha-welcome");
+    if (old) old.parentNode.removeChild(old);
+    var b = addBubble("ha-bot ha-welcome", "welcome");
+    b.appendChild(textBlock(L.welcome));
+    var q = quickButtons(
+      L.examples.map(function (x) {
+        return { title: x, payload: x };
+      })
+    );
+    if (q) b.appendChild(q);
+    if (log.firstChild !== b) log.insertBefore(b, log.firstChild);
+    state.welcomed = true;
+    scrollDown();
+  }
+
+  function showTyping() {
+    if (log.querySelector(".ha-typing")) return;
+    var n = el("div", { class: "ha-typing" }, [
+      el("span", { class: "ha-dot", "aria-hidden": "true" }),
+      el("span", { class: "ha-dot", "aria-hidden": "true" }),
+      el("span", { class: "ha-dot", "aria-hidden": "true" }),
+      el("span", { class: "ha-visually-hidden", text: t().typing }),
+    ]);
+    log.appendChild(n);
+    scrollDown();
+  }
+
+  function hideTyping() {
+    if (state.pending > 0) return;
+    var n = log.querySelector(".ha-typing");
+    if (n) n.parentNode.removeChild(n);
+  }
+
+  function renderChecklist(details, L) {
+    var list = el("ul", { class: "ha-checklist" });
+    details.forEach(function (m) {
+      if (!m || !m.name) return;
+      var meta = L.copies(m.form_label, m.copies);
+      var label = el("label", null, [
+        el("input", { type: "checkbox", class: "ha-check" }),
+        el("span", { class: "ha-mat-name", text: String(m.name) }),
+        meta ? el("span", { class: "ha-mat-meta", text: meta }) : null,
+        m.condition
+          ? el("span", { class: "ha-condition", text: String(m.condition) })
+          : m.required === false
+          ? el("span", { class: "ha-condition ha-optional", text: L.optional })
+          : null,
+      ]);
+      list.appendChild(el("li", { class: m.required === false ? "ha-mat ha-mat-optional" : "ha-mat" }, [label]));
+    });
+    if (!list.childNodes.length) return null;
+    return el("div", { class: "ha-materials" }, [el("div", { class: "ha-subtitle", text: L.materials }), list]);
+  }
+
+  function fillTicket(box, ticket, L) {
+    while (box.firstChild) box.removeChild(box.firstChild);
+    box.setAttribute("data-ticket-number", ticket.number == null ? "" : String(ticket.number));
+    if (ticket.status) box.setAttribute("data-status", String(ticket.status));
+    else box.removeAttribute("data-status");
+    box.appendChild(el("div", { class: "ha-ticket-title", text: L.ticketTitle }));
+    var line = el("p", { class: "ha-ticket-line" });
+    L.ticket(ticket).forEach(function (part) {
+      if (part[1]) line.appendChild(el("strong", { class: part[1], text: String(part[0] == null ? "" : part[0]) }));
+      else line.appendChild(document.createTextNode(part[0]));
+    });
+    box.appendChild(line);
+    var st = ticket.status && L.status[String(ticket.status).toLowerCase()];
+    if (st) box.appendChild(el("div", { class: "ha-ticket-status", text: st }));
+  }
+
+  function renderTicket(ticket, L) {
+    var box = el("div", { class: "ha-ticket", role: "status" });
+    fillTicket(box, ticket, L);
+    state.lastTicketBox = box;
+    return box;
+  }
+
+  function renderRating(reply, L) {
+    var row = el("div", { class: "ha-rating" });
+    var q = el("div", { class: "ha-rating-q", text: L.rateQ });
+    var comment = el("input", {
+      type: "text",
+      class: "ha-comment",
+      maxlength: "300",
+      placeholder: L.comment,
+      "aria-label": L.commentLabel,
+    });
+    var stars = el("div", { class: "ha-stars", role: "group", "aria-label": L.rateGroup });
+    var msg = el("div", { class: "ha-rating-msg", role: "status" });
+    var buttons = [];
+    function highlight(n) {
+      buttons.forEach(function (b, i) {
+        b.classList.toggle("ha-on", i < n);
+      });
+    }
+    for (var i = 1; i <= 5; i++) {
+      (function (score) {
+        var b = el("button", { type: "button", class: "ha-star", "aria-label": L.star(score), title: L.star(score), "data-score": String(score) }, [
+          el("span", { "aria-hidden": "true", text: "★" }),
+        ]);
+        b.addEventListener("mouseenter", function () {
+          highlight(score);
+        });
+        b.addEventListener("focus", function () {
+          highlight(score);
+        });
+        b.addEventListener("click", function () {
+          buttons.forEach(function (x) {
+            x.disabled = true;
+          });
+          var text = comment.value.trim();
+          postJson("/api/v1/ratings", {
+            session_id: state.sessionId,
+            message_id: reply.message_id,
+            score: score,
+            comment: text ? text : null,
+          }).then(function (res) {
+            if (res.ok) {
+              var done = el("div", { class: "ha-rated", role: "status", text: L.thanks });
+              row.parentNode.replaceChild(done, row);
+            } else {
+              buttons.forEach(function (x) {
+                x.disabled = false;
+              });
+              msg.textContent = res.error || L.rateFail;
+            }
+          });
+        });
+        buttons.push(b);
+        stars.appendChild(b);
+      })(i);
+    }
+    stars.addEventListener("mouseleave", function () {
+      highlight(0);
+    });
+    row.appendChild(q);
+    row.appendChild(stars);
+    row.appendChild(comment);
+    row.appendChild(msg);
+    return row;
+  }
+
+  function renderReply(reply) {
+    if (!reply || typeof reply !== "object") return;
+    if (reply.session_id) setSession(reply.session_id);
+    if (reply.message_id != null) {
+      var key = String(reply.message_id);
+      if (state.rendered[key]) return;
+      state.rendered[key] = true;
+    }
+    if (reply.silent) return;
+
+    var L = tl(reply.lang);
+    var b = addBubble("ha-bot", reply.message_id);
+    if (reply.intent) b.setAttribute("data-intent", String(reply.intent));
+    if (reply.service) b.setAttribute("data-service", String(reply.service));
+    b.appendChild(textBlock(reply.answer));
+
+    var details = Array.isArray(reply.materials_detail) ? reply.materials_detail : [];
+    if (details.length) {
+      var cl = renderChecklist(details, L);
+      if (cl) b.appendChild(cl);
+    }
+
+    var online = reply.online || {};
+    var onlineUrl = online.available ? safeUrl(online.url, SERVER) : null;
+    if (onlineUrl) {
+      var onlineBox = el("div", { class: "ha-online-box" }, [
+        el("a", { class: "ha-online", href: onlineUrl, target: "_blank", rel: "noopener", text: L.applyOnline }),
+      ]);
+      var qr = reply.qr_url ? safeUrl(reply.qr_url, SERVER) : null;
+      if (qr) {
+        onlineBox.appendChild(
+          el("figure", { class: "ha-qr-box" }, [
+            el("img", { class: "ha-qr", src: qr, alt: L.qrAlt, width: "120", height: "120", loading: "lazy" }),
+            el("figcaption", { class: "ha-qr-hint", text: L.qrHint }),
+          ])
+        );
+      }
+      b.appendChild(onlineBox);
+    }
+
+    if (reply.ticket && typeof reply.ticket === "object") b.appendChild(renderTicket(reply.ticket, L));
+
+    var items = Array.isArray(reply.buttons) && reply.buttons.length ? reply.buttons : [];
+    if (!items.length && Array.isArray(reply.choices)) {
+      items = reply.choices.map(function (c) {
+        return { title: c && c.title, payload: c && c.title };
+      });
+    }
+    if (items.length) {
+      var q = quickButtons(items);
+      if (q) b.appendChild(q);
+    }
+
+    if (reply.guide && typeof reply.guide === "object" && reply.guide.name) {
+      var g = reply.guide;
+      var gUrl = safeUrl(g.url, SERVER);
+      b.appendChild(
+        el("span", { class: "ha-source" }, [
+          L.sourcePrefix,
+          gUrl ? el("a", { href: gUrl, target: "_blank", rel: "noopener", text: String(g.name) }) : String(g.name),
+          L.sourceSuffix(displayDate(g.updated_at)),
+        ])
+      );
+    }
+
+    if (reply.service && !reply.ticket) b.appendChild(renderRating(reply, L));
+
+    scrollDown();
+    noteActivity();
+  }
+
+  // ---------------------------------------------------------------- networking
+  function errorText(status, body) {
+    var d = body && body.detail;
+    if (typeof d === "string" && d.trim()) return d;
+    if (Array.isArray(d) && d.length) {
+      var msgs = d
+        .map(function (x) {
+          return x && typeof x === "object" ? x.msg : x;
+        })
+        .filter(Boolean);
+      if (msgs.length) return msgs.join("; ");
+    }
+    if (d && typeof d === "object" && typeof d.message === "string") return d.message;
+    return t().httpError(status);
+  }
+
+  /** POST JSON; resolves {ok, data} or {ok:false, error}; never rejects. */
+  function postJson(path, body) {
+    var ctrl = typeof AbortController !== "undefined" ? new AbortController() : null;
+    var timer = ctrl
+      ? setTimeout(function () {
+          ctrl.abort();
+        }, REQUEST_TIMEOUT_MS)
+      : null;
+    return fetch(SERVER + path, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Accept: "application/json" },
+      body: JSON.stringify(body),
+      credentials: "omit",
+      signal: ctrl ? ctrl.signal : undefined,
+    })
+      .then(
+        function (res) {
+          return res.text().then(function (raw) {
+            var data = null;
+            try {
+              data = raw ? JSON.parse(raw) : null;
+            } catch (e) {
+              data = null;
+            }
+            if (!res.ok) return { ok: false, error: errorText(res.status, data) };
+            if (!data || typeof data !== "object") return { ok: false, error: t().httpError(res.status) };
+            return { ok: true, data: data };
+          });
+        },
+        function () {
+          return { ok: false, error: t().netError };
+        }
+      )
+      .catch(function () {
+        return { ok: false, error: t().netError };
+      })
+      .then(function (r) {
+        if (timer) clearTimeout(timer);
+        return r;
+      });
+  }
+
+  function withSession(body) {
+    if (state.sessionId) body.session_id = state.sessionId;
+    return body;
+  }
+
+  /** Queue a request so replies render in the order they were asked. */
+  function enqueue(path, bodyFn) {
+    state.pending += 1;
+    showTyping();
+    var p = state.queue.then(function () {
+      return postJson(path, bodyFn()).then(function (res) {
+        state.pending -= 1;
+        hideTyping();
+        if (res.ok) renderReply(res.data);
+        else addError(res.error);
+        return res.ok ? res.data : null;
+      });
+    });
+    state.queue = p.catch(function () {});
+    return p;
+  }
+
+  function send(text, display) {
+    text = text == null ? "" : String(text);
+    if (!text.trim()) return Promise.resolve(null);
+    text = text.slice(0, MAX_LEN);
+    if (!state.open) open({ focus: false });
+    addUser(display != null && display !== "" ? display : text);
+    var lang = state.lang;
+    return enqueue("/api/v1/chat", function () {
+      return withSession({ text: text, lang: lang, channel: "web" });
+    });
+  }
+
+  function submitInput() {
+    var text = input.value;
+    if (!text.trim()) return;
+    input.value = "";
+    autoGrow();
+    send(text);
+    input.focus();
+  }
+
+  function handoff() {
+    if (!state.open) open({ focus: false });
+    state.onlyWelcome = false;
+    var lang = state.lang;
+    return enqueue("/api/v1/handoff", function () {
+      return withSession({ lang: lang, channel: "web" });
+    });
+  }
+
+  function setSession(id) {
+    id = String(id);
+    if (id === state.sessionId && (state.ws || state.wsTimer)) return;
+    state.sessionId = id;
+    storageSet(window.sessionStorage, SESSION_KEY, id);
+    connectWs();
+  }
+
+  // ---------------------------------------------------------------- WebSocket
+  function wsUrl() {
+    var base = SERVER.replace(/^http(s?):/i, "ws$1:");
+    if (!/^wss?:/i.test(base)) base = location.origin.replace(/^http(s?):/i, "ws$1:");
+    return base + "/api/v1/ws?session_id=" + encodeURIComponent(state.sessionId);
+  }
+
+  function connectWs() {
+    if (!state.sessionId || typeof WebSocket === "undefined") return;
+    if (state.ws && state.wsSession === state.sessionId && state.ws.readyState <= 1) return;
+    if (state.ws) {
+      var old = state.ws;
+      state.ws = null;
+      try {
+        old.close();
+      } catch (e) {
+        /* ignore */
+      }
+    }
+    clearTimeout(state.wsTimer);
+    state.wsTimer = null;
+    var sid = state.sessionId;
+    var ws;
+    try {
+      ws = new WebSocket(wsUrl());
+    } catch (e) {
+      scheduleReconnect();
+      return;
+    }
+    state.ws = ws;
+    state.wsSession = sid;
+    ws.onopen = function () {
+      state.wsRetry = 0;
+    };
+    ws.onmessage = function (ev) {
+      var msg;
+      try {
+        msg = JSON.parse(ev.data);
+      } catch (e) {
+        return;
+      }
+      handleWsMessage(msg);
+    };
+    ws.onclose = function () {
+      if (state.ws !== ws) return; // replaced on purpose
+      state.ws = null;
+      scheduleReconnect();
+    };
+    ws.onerror = function () {
+      /* onclose follows */
+    };
+  }
+
+  function scheduleReconnect() {
+    clearTimeout(state.wsTimer);
+    var delay = Math.min(30000, 1000 * Math.pow(2, state.wsRetry)) + Math.floor(Math.random() * 500);
+    state.wsRetry = Math.min(state.wsRetry + 1, 5);
+    state.wsTimer = setTimeout(function () {
+      state.wsTimer = null;
+      connectWs();
+    }, delay);
+  }
+
+  function handleWsMessage(msg) {
+    if (!msg || typeof msg !== "object") return;
+    var L = t();
+    if (msg.type === "staff_message") {
+      state.onlyWelcome = false;
+      var b = addBubble("ha-bot ha-staff", msg.message_id);
+      b.appendChild(
+        el("div", { class: "ha-text" }, [
+          el("strong", { class: "ha-staff-name", text: L.staff(msg.staff_name ? String(msg.staff_name) : "") }),
+          msg.text == null ? "" : String(msg.text),
+        ])
+      );
+      scrollDown();
+      noteActivity();
+    } else if (msg.type === "ticket_update") {
+      state.onlyWelcome = false;
+      var ticket = msg.ticket && typeof msg.ticket === "object" ? msg.ticket : null;
+      var bubbleNode = null;
+      if (msg.text) bubbleNode = addBotText(String(msg.text), "ha-ticket-msg");
+      if (ticket) {
+        var box = state.lastTicketBox && state.lastTicketBox.isConnected ? state.lastTicketBox : null;
+        if (box) {
+          fillTicket(box, ticket, L);
+          box.classList.remove("ha-flash");
+          void box.offsetWidth;
+          box.classList.add("ha-flash");
+        } else {
+          if (!bubbleNode) bubbleNode = addBubble("ha-bot ha-ticket-msg");
+          bubbleNode.appendChild(renderTicket(ticket, L));
+          noteActivity();
+        }
+      }
+      scrollDown();
+    } else if (msg.type === "reply") {
+      state.onlyWelcome = false;
+      renderReply(msg.reply && typeof msg.reply === "object" ? msg.reply : msg);
+    }
+  }
+
+  // ---------------------------------------------------------------- panel and settings
+  function open(opts) {
+    var focus = !(opts && opts.focus === false);
+    if (!state.open) {
+      state.open = true;
+      panel.hidden = false;
+      root.classList.add("ha-open");
+      bubble.setAttribute("aria-expanded", "true");
+      state.unread = 0;
+      badge.hidden = true;
+      bubble.setAttribute("aria-label", t().bubble);
+      if (!state.welcomed) showWelcome();
+      scrollDown();
+    }
+    if (focus) input.focus();
+  }
+
+  function close() {
+    if (!state.open) return;
+    state.open = false;
+    panel.hidden = true;
+    root.classList.remove("ha-open");
+    bubble.setAttribute("aria-expanded", "false");
+    bubble.focus();
+  }
+
+  function setLang(l) {
+    var lang = normLang(l);
+    if (!lang) return state.lang;
+    state.lang = lang;
+    storageSet(window.sessionStorage, LANG_KEY, lang);
+    applyLabels();
+    if (state.welcomed && state.onlyWelcome) showWelcome();
+    return lang;
+  }
+
+  function setLarge(on) {
+    state.large = !!on;
+    storageSet(window.sessionStorage, LARGE_KEY, state.large ? "1" : null);
+    applyLarge();
+  }
+
+  // ---------------------------------------------------------------- start
+  var api = {
+    open: function () {
+      open();
+    },
+    close: close,
+    toggle: function () {
+      if (state.open) close();
+      else open();
+    },
+    send: function (text) {
+      return send(text);
+    },
+    setLang: setLang,
+    handoff: handoff,
+  };
+  Object.defineProperty(api, "lang", {
+    get: function () {
+      return state.lang;
+    },
+  });
+  Object.defineProperty(api, "sessionId", {
+    get: function () {
+      return state.sessionId;
+    },
+  });
+  window.HallAssistant = api;
+
+  function init() {
+    build();
+    if (state.sessionId) connectWs();
+    try {
+      if (new URLSearchParams(location.search).get("open") === "1") open();
+    } catch (e) {
+      /* no URLSearchParams */
+    }
+  }
+
+  if (document.body) init();
+  else document.addEventListener("DOMContentLoaded", init);
+})();

@@ -1,0 +1,80 @@
+"""Intent classifier: character n-gram TF-IDF plus the e5 sentence embedding, multinomial logistic
+regression. Saved as JSON + .npy (no pickle), loaded by the server at start."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+
+from assistant import __version__
+from assistant.understanding.text import char_ngrams, normalize
+
+EMBED_WEIGHT = 1.0
+
+
+def analyzer(text: str) -> list[str]:
+    return char_ngrams(normalize(text), (1, 2, 3))
+
+
+@dataclass(frozen=True)
+class IntentPrediction:
+    intent: str
+    confidence: float
+    scores: dict[str, float]
+
+
+class IntentModel:
+    def __init__(self, classes: list[str], vocab: dict[str, int], idf: np.ndarray, coef: np.ndarray, intercept: np.ndarray) -> None:
+        self.classes, self.vocab, self.idf, self.coef, self.intercept = classes, vocab, idf, coef, intercept
+
+    @classmethod
+    def train(cls, texts: list[str], labels: list[str], vectors: np.ndarray, *, c: float = 8.0) -> "IntentModel":
+        tfidf = TfidfVectorizer(analyzer=analyzer, sublinear_tf=True, min_df=1)
+        sparse = tfidf.fit_transform(texts).toarray().astype(np.float32)
+        features = np.hstack([sparse, vectors * EMBED_WEIGHT])
+        clf = LogisticRegression(C=c, max_iter=3000)
+        clf.fit(features, labels)
+        vocab = {k: int(v) for k, v in tfidf.vocabulary_.items()}
+        return cls(list(clf.classes_), vocab, tfidf.idf_.astype(np.float32), clf.coef_.astype(np.float32), clf.intercept_.astype(np.float32))
+
+    def _tfidf(self, text: str) -> np.ndarray:
+        row = np.zeros(len(self.vocab), dtype=np.float32)
+        for gram, count in Counter(analyzer(text)).items():
+            j = self.vocab.get(gram)
+            if j is not None:
+                row[j] = (1.0 + np.log(count)) * self.idf[j]
+        norm = np.linalg.norm(row)
+        return row / norm if norm else row
+
+    def predict(self, text: str, vector: np.ndarray) -> IntentPrediction:
+        features = np.concatenate([self._tfidf(text), vector.astype(np.float32) * EMBED_WEIGHT])
+        logits = self.coef @ features + self.intercept
+        probs = np.exp(logits - logits.max())
+        probs /= probs.sum()
+        best = int(np.argmax(probs))
+        return IntentPrediction(self.classes[best], float(probs[best]), {c: float(p) for c, p in zip(self.classes, probs)})
+
+    def save(self, directory: Path) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        params = {"version": __version__, "classes": self.classes, "embed_weight": EMBED_WEIGHT}
+        (directory / "params.json").write_text(json.dumps(params, ensure_ascii=False, indent=1), encoding="utf-8")
+        (directory / "vocab.json").write_text(json.dumps(self.vocab, ensure_ascii=False), encoding="utf-8")
+        np.save(directory / "idf.npy", self.idf)
+        np.save(directory / "coef.npy", self.coef)
+        np.save(directory / "intercept.npy", self.intercept)
+
+    @classmethod
+    def load(cls, directory: Path) -> "IntentModel":
+        params_file = directory / "params.json"
+        if not params_file.exists():
+            raise FileNotFoundError(f"no intent model in {directory}: run `assistant train`")
+        params = json.loads(params_file.read_text(encoding="utf-8"))
+        vocab = json.loads((directory / "vocab.json").read_text(encoding="utf-8"))
+        load = lambda name: np.load(directory / name, allow_pickle=False)  # noqa: E731
+        return cls(params["classes"], vocab, load("idf.npy"), load("coef.npy"), load("intercept.npy"))

@@ -1,0 +1,112 @@
+"""The understanding pipeline as one object: text -> language, intent, ranked services, confidence."""
+
+from __future__ import annotations
+
+import random
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from assistant.kb.source import Knowledge
+from assistant.understanding.calibration import Calibrator, features
+from assistant.understanding.encoder import encode, fine_tune_adapter, load_encoder, new_encoder
+from assistant.understanding.intent import IntentModel, IntentPrediction
+from assistant.understanding.nlu_data import Example, read_nlu
+from assistant.understanding.retriever import Hit, Retriever, guide_passages
+from assistant.understanding.text import detect_lang, normalize
+
+
+@dataclass
+class Understood:
+    text: str
+    lang: str
+    intent: IntentPrediction
+    hits: list[Hit]
+    confidence: float
+    events: dict[str, int] = field(default_factory=dict)
+    mentioned: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def service(self) -> str | None:
+        return self.hits[0].guide_id if self.hits else None
+
+
+class Understanding:
+    def __init__(self, kb: Knowledge, retriever: Retriever, intents: IntentModel, calibrator: Calibrator) -> None:
+        self.kb, self.retriever, self.intents, self.calibrator = kb, retriever, intents, calibrator
+
+    @classmethod
+    def load(cls, kb: Knowledge, model_dir: Path, *, cache_dir: Path | None = None) -> "Understanding":
+        if not (model_dir / "intent" / "params.json").exists():
+            raise FileNotFoundError(f"no trained models in {model_dir}: run `assistant train`")
+        encoder = load_encoder(model_dir / "encoder")
+        retriever = Retriever(kb, encoder, cache_dir=cache_dir)
+        return cls(kb, retriever, IntentModel.load(model_dir / "intent"), Calibrator.load(model_dir / "calibration.json"))
+
+    def understand(self, text: str) -> Understood:
+        norm = normalize(text)
+        vec = self.retriever.embed_query(norm)
+        hits = self.retriever.search(norm, query_vec=vec, k=5)
+        vector = vec if vec is not None else np.zeros(384, dtype=np.float32)
+        return Understood(
+            text=norm,
+            lang=detect_lang(norm),
+            intent=self.intents.predict(norm, vector),
+            hits=hits,
+            confidence=self.calibrator.confidence(hits),
+            events=self.retriever.lexicon.mentioned_events(norm),
+            mentioned=self.retriever.lexicon.mentioned_services(norm),
+        )
+
+
+@dataclass
+class TrainReport:
+    examples: int
+    intents: dict[str, int]
+    adapter_loss: list[float]
+    seconds: float
+
+
+def train(kb: Knowledge, nlu_path: Path, model_dir: Path, *, log=print) -> TrainReport:  # type: ignore[no-untyped-def]
+    """Fine-tune the adapter, train the intent model and fit the confidence calibration."""
+    start = time.perf_counter()
+    examples = read_nlu(nlu_path)
+    if not examples:
+        raise ValueError(f"{nlu_path}: no training examples")
+    encoder = new_encoder()
+    pairs = [(normalize(e.text), normalize(kb.guides[e.service].name)) for e in examples if e.service in kb.guides]
+    for gid, guide in kb.guides.items():
+        pairs += [(p, normalize(guide.name)) for p in guide_passages(guide, kb)]
+    log(f"[1/3] fine-tuning the e5 adapter on {len(pairs)} (question, guide) pairs")
+    losses = fine_tune_adapter(encoder, pairs)
+    (model_dir / "encoder").mkdir(parents=True, exist_ok=True)
+    encoder.save(str(model_dir / "encoder"))
+
+    log(f"[2/3] training the intent model on {len(examples)} examples")
+    texts = [normalize(e.text) for e in examples]
+    vectors = encode(encoder, texts, "query")
+    intents = IntentModel.train(texts, [e.intent for e in examples], vectors)
+    intents.save(model_dir / "intent")
+
+    log("[3/3] fitting the confidence calibration")
+    retriever = Retriever(kb, encoder)
+    rows, labels = [], []
+    rng = random.Random(3)
+    sample = [e for e in examples if e.service in kb.guides or e.intent == "out_of_scope" or e.service is None]
+    rng.shuffle(sample)
+    by_text = dict(zip(texts, vectors))
+    for e in sample[:1500]:
+        t = normalize(e.text)
+        hits = retriever.search(t, query_vec=by_text[t], k=5)
+        rows.append(features(hits))
+        labels.append(int(bool(hits) and e.service is not None and hits[0].guide_id == e.service))
+    Calibrator.fit(rows, labels).save(model_dir / "calibration.json")
+    counts: dict[str, int] = {}
+    for e in examples:
+        counts[e.intent] = counts.get(e.intent, 0) + 1
+    return TrainReport(len(examples), counts, losses, time.perf_counter() - start)
+
+
+__all__ = ["Understanding", "Understood", "Example", "train"]
