@@ -72,7 +72,8 @@ def evaluate(engine: Asks, items: list[dict[str, Any]]) -> dict[str, Any]:
         oos_fn += gold_oos and not pred_oos
         if gold_intent == "ask_materials" and gold_service in engine.kb.guides:
             mat_total += 1
-            required = [m.name for m in engine.kb.guides[gold_service].required_materials]
+            english = getattr(reply, "lang", "zh") == "en"
+            required = [(m.name_en or m.name) if english else m.name for m in engine.kb.guides[gold_service].required_materials]
             missing = [m for m in required if m not in reply.materials]
             if not missing and reply.service == gold_service:
                 mat_ok += 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from assistant.kb.source import Knowledge
+from assistant.understanding.nlu_data import SERVICE_MARK
 from assistant.understanding.text import normalize
 
 
@@ -44,6 +45,11 @@ class Lexicon:
                 for gid in ids:
                     found[gid] = max(found.get(gid, 0), len(surface))
         return found
+
+    def mark_service(self, text: str) -> str:
+        """Replace the longest service name in ``text`` by the placeholder the intent model was trained with."""
+        found = [s for s in self.names if len(s) >= 2 and _contains(text, s)]
+        return text.replace(max(found, key=len), SERVICE_MARK, 1) if found else text
 
     def mentioned_events(self, text: str) -> dict[str, int]:
         found: dict[str, int] = {}

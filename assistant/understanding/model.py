@@ -50,14 +50,15 @@ class Understanding:
         vec = self.retriever.embed_query(norm)
         hits = self.retriever.search(norm, query_vec=vec, k=5)
         vector = vec if vec is not None else np.zeros(384, dtype=np.float32)
+        mentioned = self.retriever.lexicon.mentioned_services(norm)
         return Understood(
             text=norm,
             lang=detect_lang(norm),
-            intent=self.intents.predict(norm, vector),
+            intent=self.intents.predict(self.retriever.lexicon.mark_service(norm), vector),
             hits=hits,
             confidence=self.calibrator.confidence(hits),
             events=self.retriever.lexicon.mentioned_events(norm),
-            mentioned=self.retriever.lexicon.mentioned_services(norm),
+            mentioned=mentioned,
         )
 
 
@@ -87,7 +88,8 @@ def train(kb: Knowledge, nlu_path: Path, model_dir: Path, *, log=print) -> Train
     log(f"[2/3] training the intent model on {len(examples)} examples")
     texts = [normalize(e.text) for e in examples]
     vectors = encode(encoder, texts, "query")
-    intents = IntentModel.train(texts, [e.intent for e in examples], vectors)
+    residuals = [normalize(e.residual) for e in examples]
+    intents = IntentModel.train(residuals, [e.intent for e in examples], vectors)
     intents.save(model_dir / "intent")
 
     log("[3/3] fitting the confidence calibration")

@@ -18,6 +18,7 @@ INTENTS = (
     "request_human", "greet", "goodbye", "out_of_scope",
 )  # fmt: skip
 SERVICE_INTENTS = INTENTS[:6]
+SERVICE_MARK = "□"
 _ENTITY = re.compile(r"\[([^\]]+)\](\{[^}]*\}|\([^)]*\))")
 
 
@@ -26,20 +27,26 @@ class Example:
     text: str
     intent: str
     service: str | None = None
+    span: str | None = None  # the words naming the service
+
+    @property
+    def residual(self) -> str:
+        """The text with the service name replaced by a placeholder: what is left says the intent."""
+        return self.text.replace(self.span, SERVICE_MARK) if self.span else self.text
 
 
-def strip_entities(text: str) -> tuple[str, str | None]:
-    """'[身份证丢了]{"entity": "service", "value": "id-card-replacement"}要带什么' -> plain text, service id."""
-    service = None
+def strip_entities(text: str) -> tuple[str, str | None, str | None]:
+    """'[身份证丢了]{"entity": "service", "value": "id-card-replacement"}要带什么' -> text, service id, span."""
+    service = span = None
     for match in _ENTITY.finditer(text):
         spec = match.group(2)
         if spec.startswith("{"):
             data = json.loads(spec)
             if data.get("entity") == "service":
-                service = data.get("value", match.group(1))
+                service, span = data.get("value", match.group(1)), match.group(1)
         elif spec == "(service)":
-            service = match.group(1)
-    return _ENTITY.sub(lambda m: m.group(1), text), service
+            service = span = match.group(1)
+    return _ENTITY.sub(lambda m: m.group(1), text), service, span
 
 
 def read_nlu(path: Path) -> list[Example]:
@@ -51,8 +58,8 @@ def read_nlu(path: Path) -> list[Example]:
         for line in str(block.get("examples", "")).splitlines():
             line = line.strip()
             if line.startswith("- "):
-                text, service = strip_entities(line[2:].strip())
-                out.append(Example(text, block["intent"], service))
+                text, service, span = strip_entities(line[2:].strip())
+                out.append(Example(text, block["intent"], service, span))
     return out
 
 
@@ -87,6 +94,11 @@ def generate_nlu(templates: dict[str, Any], kb: Knowledge, *, per_template: int 
                     entity = json.dumps({"entity": "service", "value": gid}, ensure_ascii=False)
                     examples.append(template.replace("{service}", f"[{name}]{entity}"))
             examples += spec.get(f"without_service_{lang}", []) + spec.get(f"examples_{lang}", [])
+        if intent == "ask_materials":  # a bare service name asks what is needed
+            for gid in ids:
+                entity = json.dumps({"entity": "service", "value": gid}, ensure_ascii=False)
+                names = [*surfaces[gid][0][:2], *surfaces[gid][1][:1], *rng.sample(surfaces[gid][0], min(2, len(surfaces[gid][0])))]
+                examples += [f"[{name}]{entity}" for name in dict.fromkeys(names)]
         blocks.append({"intent": intent, "examples": "".join(f"- {e}\n" for e in dict.fromkeys(examples))})
     synonyms = []
     for gid in ids:

@@ -20,6 +20,7 @@ from assistant.understanding.lexicon import Lexicon
 from assistant.understanding.text import normalize
 
 RRF_K = 20
+NAME_WEIGHT = 1.0  # an exact colloquial name is one more vote, not a veto
 CHANNELS = ("word", "char", "semantic", "name")
 
 
@@ -112,7 +113,7 @@ class Retriever:
             order = np.argsort(-col, kind="stable")
             for rank, i in enumerate(order[:50]):
                 if col[i] > (0 if name != "semantic" else -1):
-                    fused[i] += (2.0 if name == "name" else 1.0) / (RRF_K + rank + 1)
+                    fused[i] += (NAME_WEIGHT if name == "name" else 1.0) / (RRF_K + rank + 1)
         top = np.argsort(-fused, kind="stable")[:k]
         return [Hit(self.ids[i], float(fused[i]), {n: float(s[i]) for n, s in scores.items()}) for i in top if fused[i] > 0]
 

@@ -73,7 +73,7 @@
       large: "大字模式",
       log: "对话记录",
       inputLabel: "请输入您的问题",
-      placeholder: "请输入您要办理的事项，例如：身份证丢了怎么补办",
+      placeholder: "请输入您要办理的事项",
       send: "发送",
       handoff: "转人工",
       handoffLabel: "转人工服务",
@@ -125,7 +125,7 @@
       star: function (n) {
         return n + " 星";
       },
-      comment: "补充意见（可选，请先填写再点星级）",
+      comment: "补充意见（可选），填写后点星级提交",
       commentLabel: "补充意见（可选）",
       thanks: "感谢您的评价",
       rateFail: "评价提交失败，请稍后再试",
@@ -143,7 +143,7 @@
       large: "Large text",
       log: "Conversation",
       inputLabel: "Type your question",
-      placeholder: "What do you need to do? e.g. replace a lost ID card",
+      placeholder: "Type your question",
       send: "Send",
       handoff: "Talk to a person",
       handoffLabel: "Talk to a person",
@@ -199,7 +199,7 @@
       star: function (n) {
         return n + (n === 1 ? " star" : " stars");
       },
-      comment: "Comment (optional, write it before choosing stars)",
+      comment: "Optional comment, then pick a rating",
       commentLabel: "Comment (optional)",
       thanks: "Thanks for your rating",
       rateFail: "Could not send your rating. Please try again later.",
@@ -283,6 +283,9 @@
   ];
   var ICON_CLOSE = [
     "M18.3 5.7a1 1 0 0 0-1.4 0L12 10.6 7.1 5.7a1 1 0 0 0-1.4 1.4l4.9 4.9-4.9 4.9a1 1 0 1 0 1.4 1.4l4.9-4.9 4.9 4.9a1 1 0 0 0 1.4-1.4L13.4 12l4.9-4.9a1 1 0 0 0 0-1.4z",
+  ];
+  var ICON_EXTERNAL = [
+    "M14 3h7v7h-2V6.4l-9.3 9.3-1.4-1.4L17.6 5H14V3zM5 5h6v2H5v12h12v-6h2v6a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2V7a2 2 0 0 1 2-2z",
   ];
   var ICON_SEND = ["M3.4 20.6 21 12 3.4 3.4 3.4 10.2 15 12 3.4 13.8z"];
   var ICON_PERSON = [
@@ -444,6 +447,13 @@
   // ---------------------------------------------------------------- messages
   function scrollDown() {
     log.scrollTop = log.scrollHeight;
+  }
+
+  /** Show a new bot message: the whole of it if it fits, otherwise from its first line. */
+  function reveal(node) {
+    if (!node || !node.isConnected) return scrollDown();
+    if (node.offsetHeight + 16 > log.clientHeight) log.scrollTop = Math.max(0, node.offsetTop - 12);
+    else scrollDown();
   }
 
   function noteActivity() {
@@ -613,6 +623,9 @@
         b.addEventListener("focus", function () {
           highlight(score);
         });
+        b.addEventListener("blur", function () {
+          highlight(0);
+        });
         b.addEventListener("click", function () {
           buttons.forEach(function (x) {
             x.disabled = true;
@@ -643,8 +656,8 @@
       highlight(0);
     });
     row.appendChild(q);
-    row.appendChild(stars);
     row.appendChild(comment);
+    row.appendChild(stars);
     row.appendChild(msg);
     return row;
   }
@@ -675,13 +688,13 @@
     var onlineUrl = online.available ? safeUrl(online.url, SERVER) : null;
     if (onlineUrl) {
       var onlineBox = el("div", { class: "ha-online-box" }, [
-        el("a", { class: "ha-online", href: onlineUrl, target: "_blank", rel: "noopener", text: L.applyOnline }),
+        el("a", { class: "ha-online", href: onlineUrl, target: "_blank", rel: "noopener" }, [L.applyOnline, icon(ICON_EXTERNAL, "0.95em")]),
       ]);
       var qr = reply.qr_url ? safeUrl(reply.qr_url, SERVER) : null;
       if (qr) {
         onlineBox.appendChild(
           el("figure", { class: "ha-qr-box" }, [
-            el("img", { class: "ha-qr", src: qr, alt: L.qrAlt, width: "120", height: "120", loading: "lazy" }),
+            el("img", { class: "ha-qr", src: qr, alt: L.qrAlt, width: "120", height: "120" }),
             el("figcaption", { class: "ha-qr-hint", text: L.qrHint }),
           ])
         );
@@ -716,7 +729,12 @@
 
     if (reply.service && !reply.ticket) b.appendChild(renderRating(reply, L));
 
-    scrollDown();
+    reveal(b);
+    Array.prototype.forEach.call(b.querySelectorAll("img"), function (img) {
+      img.addEventListener("load", function () {
+        if (b === log.lastElementChild || b.nextElementSibling === log.querySelector(".ha-typing")) reveal(b);
+      });
+    });
     noteActivity();
   }
 
@@ -980,6 +998,7 @@
     state.large = !!on;
     storageSet(window.sessionStorage, LARGE_KEY, state.large ? "1" : null);
     applyLarge();
+    if (state.open) scrollDown();
   }
 
   // ---------------------------------------------------------------- start
