@@ -47,3 +47,22 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         pytest.skip("no PostgreSQL: set ASSISTANT_TEST_POSTGRES_URL (./test does)")
     _reset_postgres(url)
     yield url
+
+
+@pytest.fixture(scope="session")
+def trained_settings(tmp_path_factory: pytest.TempPathFactory):
+    """Settings with a data dir holding the imported sample knowledge and trained models (once per run)."""
+    from assistant.config import Settings
+    from assistant.engine import Engine
+
+    data = tmp_path_factory.mktemp("data")
+    settings = Settings(data_dir=data, knowledge_dir=KNOWLEDGE, training_dir=ROOT / "training")
+    Engine.load(settings, log=lambda _msg: None)  # imports and trains
+    return settings
+
+
+@pytest.fixture(scope="session")
+def engine(trained_settings):
+    from assistant.engine import Engine
+
+    return Engine.load(trained_settings, log=lambda _msg: None)

@@ -17,6 +17,7 @@ from assistant.understanding.text import MAX_CHARS, detect_lang, has_content, no
 HIGH = 0.5  # calibrated confidence to answer directly
 LOW = 0.12  # below this nothing relevant was found
 MAX_FAILURES = 2  # unanswered turns in a row before a human takes over
+HUMAN_CHOICE = "__human__"
 _CHOICE = re.compile(r"^\s*(?:第)?([1-9一二三四五])(?:个|项)?\s*$")
 _CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5}
 
@@ -55,6 +56,8 @@ class Dialogue:
             reply = self._reply(session, safe, "out_of_scope", None, 0.0, message("empty", session.lang), "empty")
             return self._finish(session, reply)
         session.lang = lang if lang in ("zh", "en") and detect_lang(normalize(text)) == lang else detect_lang(normalize(text))
+        if text.strip() in (HUMAN_CHOICE, "/human"):
+            return self._finish(session, self._handoff(session, safe, 0.0, {}, service=session.last_service))
         picked = self._picked_choice(session, text)
         if picked is not None:
             return self._finish(session, self._answer(session, safe, session.pending_intent or "ask_materials", picked, 1.0, {}))
@@ -82,7 +85,7 @@ class Dialogue:
         if event:
             return self._life_event(session, text, intent, event, u.confidence, trace)
         if intent == "out_of_scope" and not (strong and u.intent.confidence < 0.8):
-            return self._reply(session, text, "out_of_scope", None, u.confidence, message("out_of_scope", lang), "out_of_scope", trace=trace)
+            return self._failed(session, self._reply(session, text, "out_of_scope", None, u.confidence, message("out_of_scope", lang), "out_of_scope", trace=trace))
         if intent not in SERVICE_INTENTS:
             intent = "ask_materials"
         if strong and top:
@@ -92,11 +95,17 @@ class Dialogue:
             return self._answer(session, text, intent, session.last_service, u.confidence, trace)
         if u.confidence >= LOW and u.hits:
             return self._clarify(session, text, intent, u, trace)
+        return self._failed(session, self._reply(session, text, intent, None, u.confidence, message("no_match", lang), "no_match", trace=trace))
+
+    def _failed(self, session: Session, reply: Reply) -> Reply:
+        """首问负责: never a dead end. Offer a person; after repeated failures, hand over."""
         session.failures += 1
         if session.failures >= MAX_FAILURES:
-            return self._handoff(session, text, u.confidence, trace, reason="repeated_failure")
-        reply = self._reply(session, text, intent, None, u.confidence, message("no_match", lang), "no_match", trace=trace)
-        reply.choices = [{"id": "__human__", "title": "转人工" if lang == "zh" else "Talk to a person"}]
+            reply.handoff, session.failures = True, 0
+            reply.answer += "\n" + message("handoff", session.lang)
+            reply.trace["handoff_reason"] = "repeated_failure"
+        else:
+            reply.choices = [{"id": HUMAN_CHOICE, "title": "转人工" if session.lang == "zh" else "Talk to a person"}]
         return reply
 
     def _event(self, u: Understood) -> str | None:

@@ -1,0 +1,26 @@
+import yaml
+
+from assistant.kb.source import load_knowledge
+from assistant.understanding.nlu_data import INTENTS, generate_nlu, read_nlu, strip_entities, write_nlu
+from tests.conftest import KNOWLEDGE, ROOT
+
+
+def test_strip_entities_returns_text_service_and_span():
+    text, service, span = strip_entities('[身份证丢了]{"entity": "service", "value": "id-card-replacement"}要带什么')
+    assert (text, service, span) == ("身份证丢了要带什么", "id-card-replacement", "身份证丢了")
+
+
+def test_committed_training_data_is_current_and_complete(tmp_path):
+    kb, _ = load_knowledge(KNOWLEDGE)
+    templates = yaml.safe_load((ROOT / "training" / "templates.yml").read_text(encoding="utf-8"))
+    out = tmp_path / "nlu.yml"
+    write_nlu(generate_nlu(templates, kb), out)
+    assert out.read_text(encoding="utf-8") == (ROOT / "training" / "data" / "nlu.yml").read_text(encoding="utf-8"), (
+        "training/data/nlu.yml is stale: run `assistant rasa export`"
+    )
+    examples = read_nlu(out)
+    assert {e.intent for e in examples} == set(INTENTS)
+    for intent in INTENTS[:6]:
+        covered = {e.service for e in examples if e.intent == intent and e.service}
+        assert covered == set(kb.guides), intent
+    assert any(e.text.isascii() for e in examples if e.intent == "ask_fee")

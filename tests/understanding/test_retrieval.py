@@ -1,0 +1,58 @@
+import pytest
+
+from assistant.kb.source import load_knowledge
+from assistant.understanding.intent import IntentModel
+from assistant.understanding.retriever import Retriever
+from tests.conftest import KNOWLEDGE
+
+
+@pytest.fixture(scope="module")
+def lexical_only():
+    kb, _ = load_knowledge(KNOWLEDGE)
+    return Retriever(kb, encoder=None)
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("驾照到期了", "driving-licence-renewal"),
+        ("给宝宝上户口", "hukou-newborn"),
+        ("二手房过户", "property-transfer-registration"),
+        ("身分證遺失補領", "id-card-replacement"),
+        ("租房提取公积金", "housing-fund-withdrawal-rent"),
+    ],
+)
+def test_lexical_channels_find_colloquial_names(lexical_only, query, expected):
+    assert lexical_only.search(query)[0].guide_id == expected
+
+
+def test_typo_still_matches_through_char_ngrams(lexical_only):
+    hits = lexical_only.search("营业执招补领", channels=("char",))
+    assert hits[0].guide_id == "business-licence-reissue"
+
+
+def test_nothing_for_unrelated_text(lexical_only):
+    assert lexical_only.search("量子色动力学", channels=("word", "name")) == []
+
+
+def test_hybrid_search_in_english(engine):
+    hits = engine.understanding.retriever.search("how to renew my driving licence")
+    assert hits[0].guide_id == "driving-licence-renewal"
+
+
+def test_semantic_channel_alone_understands_paraphrase(engine):
+    hits = engine.understanding.retriever.search("老人八十多岁了有没有补贴可以领", channels=("semantic",))
+    assert hits[0].guide_id == "elderly-allowance"
+
+
+def test_intent_model_round_trip(engine, tmp_path):
+    model = engine.understanding.intents
+    model.save(tmp_path)
+    loaded = IntentModel.load(tmp_path)
+    vec = engine.understanding.retriever.embed_query("护照多少钱")
+    assert loaded.predict("护照多少钱", vec) == model.predict("护照多少钱", vec)
+
+
+def test_missing_model_gives_clear_error(tmp_path):
+    with pytest.raises(FileNotFoundError, match="assistant train"):
+        IntentModel.load(tmp_path)
