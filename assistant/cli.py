@@ -139,9 +139,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_kb_show)
 
-    from assistant.commands import understanding
+    from assistant.commands import server, understanding
 
     understanding.register(sub)
+    server.register(sub)
     return parser
 
 

@@ -1,0 +1,170 @@
+"""Handoff (首问负责): tickets with queue numbers, masked transcripts, window assignment, staff actions.
+Also the records staff review: question logs, ratings. Keyword-only, session first."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session as DBSession
+
+from assistant.dialogue.manager import Reply
+from assistant.dialogue.state import Turn
+from assistant.handoff.models import ChatLogRow, RatingRow, TicketMessageRow, TicketRow
+from assistant.kb.models import utcnow
+from assistant.kb.schema import Guide
+from assistant.privacy import mask
+
+GENERAL_WINDOW = "综合受理窗口 Z01"
+MINUTES_PER_TICKET = 6
+OPEN = ("waiting", "claimed", "called")
+LOW_RATING = 2
+REVIEW_CONFIDENCE = 0.5
+
+
+class NotFound(LookupError):
+    pass
+
+
+class Conflict(RuntimeError):
+    pass
+
+
+@dataclass
+class TicketInfo:
+    number: str
+    window: str
+    wait_minutes: int
+    status: str
+    service: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"number": self.number, "window": self.window, "wait_minutes": self.wait_minutes, "status": self.status, "service": self.service}
+
+
+def today() -> str:
+    return dt.date.today().isoformat()
+
+
+def _prefix(guide: Guide | None) -> str:
+    # one letter per hall area, so the number already tells the floor (A..K as in the guides' windows)
+    return guide.location.windows[0][0] if guide and guide.location.windows else "Z"
+
+
+def waiting_ahead(db: DBSession, *, ticket: TicketRow) -> int:
+    return db.scalar(
+        select(func.count()).select_from(TicketRow).where(TicketRow.status == "waiting", TicketRow.day == ticket.day, TicketRow.id < ticket.id)
+    ) or 0
+
+
+def info(db: DBSession, *, ticket: TicketRow) -> TicketInfo:
+    wait = waiting_ahead(db, ticket=ticket) * MINUTES_PER_TICKET + (MINUTES_PER_TICKET if ticket.status == "waiting" else 0)
+    return TicketInfo(ticket.number, ticket.window, wait, ticket.status, ticket.service_id)
+
+
+def open_ticket(db: DBSession, *, session_id: str) -> TicketRow | None:
+    return db.scalar(select(TicketRow).where(TicketRow.session_id == session_id, TicketRow.status.in_(OPEN)).order_by(TicketRow.id.desc()))
+
+
+def create_ticket(db: DBSession, *, session_id: str, channel: str, lang: str, guide: Guide | None, transcript: list[Turn], reason: str) -> TicketRow:
+    """A queue number per hall area and day (A001, A002 ...); the transcript is masked again on the way in."""
+    existing = open_ticket(db, session_id=session_id)
+    if existing is not None:
+        return existing
+    day, prefix = today(), _prefix(guide)
+    count = db.scalar(select(func.count()).select_from(TicketRow).where(TicketRow.day == day, TicketRow.number.like(f"{prefix}%"))) or 0
+    window = guide.location.windows[0] if guide else GENERAL_WINDOW
+    ticket = TicketRow(
+        number=f"{prefix}{count + 1:03d}", day=day, session_id=session_id, channel=channel, lang=lang,
+        service_id=guide.id if guide else None, window=window, status="waiting", reason=reason,
+    )  # fmt: skip
+    db.add(ticket)
+    db.flush()
+    for turn in transcript:
+        db.add(TicketMessageRow(ticket_id=ticket.id, role=turn.role, text=mask(turn.text), at=dt.datetime.fromtimestamp(turn.at, dt.timezone.utc)))
+    db.flush()
+    return ticket
+
+
+def get_ticket(db: DBSession, *, number: str, day: str | None = None) -> TicketRow:
+    ticket = db.scalar(select(TicketRow).where(TicketRow.number == number, TicketRow.day == (day or today())))
+    if ticket is None:
+        raise NotFound(f"no ticket {number} today")
+    return ticket
+
+
+def list_tickets(db: DBSession, *, statuses: tuple[str, ...] = OPEN) -> list[TicketRow]:
+    return list(db.scalars(select(TicketRow).where(TicketRow.status.in_(statuses)).order_by(TicketRow.id)))
+
+
+def add_message(db: DBSession, *, ticket: TicketRow, role: str, text: str, author: str | None = None) -> TicketMessageRow:
+    row = TicketMessageRow(ticket_id=ticket.id, role=role, text=mask(text), author=author)
+    db.add(row)
+    ticket.updated_at = utcnow()
+    db.flush()
+    return row
+
+
+def claim(db: DBSession, *, ticket: TicketRow, staff: str) -> None:
+    if ticket.status == "closed":
+        raise Conflict(f"ticket {ticket.number} is closed")
+    if ticket.staff and ticket.staff != staff and ticket.status != "waiting":
+        raise Conflict(f"ticket {ticket.number} is already taken by {ticket.staff}")
+    ticket.status, ticket.staff, ticket.updated_at = "claimed", staff, utcnow()
+    add_message(db, ticket=ticket, role="system", text=f"{staff} 接手了对话", author=staff)
+
+
+def call(db: DBSession, *, ticket: TicketRow, staff: str, window: str) -> None:
+    if ticket.status == "closed":
+        raise Conflict(f"ticket {ticket.number} is closed")
+    ticket.status, ticket.staff, ticket.window, ticket.updated_at = "called", staff, window, utcnow()
+    add_message(db, ticket=ticket, role="system", text=f"请 {ticket.number} 号到 {window} 窗口办理", author=staff)
+
+
+def close(db: DBSession, *, ticket: TicketRow, staff: str, outcome: str) -> None:
+    if ticket.status == "closed":
+        raise Conflict(f"ticket {ticket.number} is already closed")
+    ticket.status, ticket.outcome, ticket.updated_at = "closed", mask(outcome), utcnow()
+    ticket.staff = ticket.staff or staff
+    add_message(db, ticket=ticket, role="system", text=f"已办结：{mask(outcome)}", author=staff)
+
+
+def log_reply(db: DBSession, *, reply: Reply, channel: str, message_id: str | None = None) -> str:
+    message_id = message_id or secrets.token_hex(8)
+    review = reply.kind in ("no_match", "out_of_scope") or (reply.kind == "clarify") or (reply.kind == "answer" and reply.confidence < REVIEW_CONFIDENCE)
+    db.add(
+        ChatLogRow(
+            message_id=message_id, session_id=reply.session_id, channel=channel, lang=reply.lang, text=mask(reply.text),
+            intent=reply.intent, service_id=reply.service, confidence=reply.confidence, kind=reply.kind,
+            handoff=reply.handoff, needs_review=review and reply.intent not in ("greet", "goodbye"), trace=reply.trace,
+        )
+    )  # fmt: skip
+    db.flush()
+    return message_id
+
+
+def rate(db: DBSession, *, session_id: str, score: int, comment: str | None, channel: str, message_id: str | None = None, ticket_number: str | None = None) -> RatingRow:
+    """Record one rating for an answer (message_id) or a closed ticket; low ones go to staff review."""
+    service = None
+    if message_id is not None:
+        log = db.scalar(select(ChatLogRow).where(ChatLogRow.message_id == message_id, ChatLogRow.session_id == session_id))
+        if log is None:
+            raise NotFound(f"no answer {message_id} in this session")
+        if db.scalar(select(RatingRow).where(RatingRow.message_id == message_id)) is not None:
+            raise Conflict("this answer has already been rated")
+        service = log.service_id
+    elif ticket_number is not None:
+        ticket = db.scalar(select(TicketRow).where(TicketRow.number == ticket_number, TicketRow.session_id == session_id).order_by(TicketRow.id.desc()))
+        if ticket is None:
+            raise NotFound(f"no ticket {ticket_number} in this session")
+        service = ticket.service_id
+    row = RatingRow(
+        session_id=session_id, message_id=message_id, ticket_number=ticket_number, service_id=service, channel=channel,
+        score=score, comment=mask(comment) if comment else None, needs_review=score <= LOW_RATING,
+    )  # fmt: skip
+    db.add(row)
+    db.flush()
+    return row

@@ -1,0 +1,77 @@
+"""The ASGI application: wires settings, engine, routers, static files and the socket.io channel."""
+
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any, AsyncIterator
+
+import socketio
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.middleware.sessions import SessionMiddleware
+
+from assistant import __version__
+from assistant.config import Settings, get_settings
+from assistant.conversation import Conversations
+from assistant.db import Database
+from assistant.engine import Engine
+from assistant.server.deps import AppState
+from assistant.server.hub import Hub
+from assistant.server.ratelimit import RateLimiter
+from assistant.server.routes import chat, guides, health, pages, rasa, staff
+from assistant.server.socketio_channel import create_socketio
+
+log = logging.getLogger("assistant.server")
+STATIC = Path(__file__).resolve().parent / "static"
+
+
+def _validation_message(exc: RequestValidationError) -> str:
+    parts = []
+    for err in exc.errors():
+        loc = ".".join(str(p) for p in err["loc"] if p not in ("body", "query", "path"))
+        parts.append(f"{loc}: {err['msg']}" if loc else err["msg"])
+    return "; ".join(parts) or "invalid request"
+
+
+def create_app(settings: Settings | None = None, *, engine: Engine | None = None, rate_limit: int = 60) -> Any:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        db = Database(settings.database_url)
+        eng = engine or Engine.load(settings, db=db, log=log.info)
+        hub = Hub()
+        app.state.assistant = AppState(settings, db, eng, Conversations(eng, db, hub.publish), hub, RateLimiter(rate_limit, 60))
+        yield
+        db.dispose()
+
+    app = FastAPI(
+        title="示例市政务服务中心 智能导办 API",
+        version=__version__,
+        description="Chat, guides, handoff to a window, ratings. Sample data of the fictional city 示例市.",
+        lifespan=lifespan,
+    )
+    app.add_middleware(SessionMiddleware, secret_key=settings.secret_key, session_cookie="hall_staff", same_site="strict", https_only=settings.environment != "development", max_age=8 * 3600)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        return JSONResponse({"detail": _validation_message(exc)}, status_code=422)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(_request: Request, exc: HTTPException) -> JSONResponse:
+        return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+
+    @app.exception_handler(Exception)
+    async def crash(_request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error")
+        return JSONResponse({"detail": "内部错误，请稍后再试 / internal error, please try again"}, status_code=500)
+
+    for router in (health.router, chat.router, guides.router, rasa.router, staff.router, pages.router):
+        app.include_router(router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    sio = create_socketio(lambda: app.state.assistant)
+    return socketio.ASGIApp(sio, other_asgi_app=app, socketio_path="socket.io")

@@ -1,0 +1,75 @@
+"""Chat API: messages, the "talk to a person" button, ratings, and the live WebSocket."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi import APIRouter, Depends, HTTPException, WebSocket, WebSocketDisconnect
+from pydantic import ValidationError
+
+from assistant.handoff import service as handoff
+from assistant.server.deps import StateDep, rate_limited
+from assistant.server.schemas import ChatIn, HandoffIn, RatingIn
+
+router = APIRouter(prefix="/api/v1", tags=["chat"])
+
+
+@router.post("/chat", dependencies=[Depends(rate_limited)])
+async def chat(body: ChatIn, state: StateDep) -> dict[str, Any]:
+    """Ask the assistant. Replies with the answer, materials, online entry, choices, and a ticket on handoff."""
+    return await state.conversations.handle(body.text, session_id=body.session_id, lang=body.lang, channel=body.channel)
+
+
+@router.post("/handoff", dependencies=[Depends(rate_limited)])
+async def request_handoff(body: HandoffIn, state: StateDep) -> dict[str, Any]:
+    """Hand the conversation to a person: a ticket with queue number, window and estimated wait."""
+    return await state.conversations.request_handoff(session_id=body.session_id, lang=body.lang, channel=body.channel)
+
+
+@router.post("/ratings", status_code=201, dependencies=[Depends(rate_limited)])
+def rate(body: RatingIn, state: StateDep) -> dict[str, Any]:
+    """Rate an answer (message_id) or a finished ticket (ticket_number), 1-5, with an optional comment."""
+    if (body.message_id is None) == (body.ticket_number is None):
+        raise HTTPException(422, "give either message_id or ticket_number")
+    try:
+        with state.db.session() as s:
+            row = handoff.rate(
+                s, session_id=body.session_id, score=body.score, comment=body.comment, channel=body.channel,
+                message_id=body.message_id, ticket_number=body.ticket_number,
+            )  # fmt: skip
+            return {"id": row.id, "score": row.score, "service": row.service_id, "needs_review": row.needs_review}
+    except handoff.NotFound as exc:
+        raise HTTPException(404, str(exc)) from None
+    except handoff.Conflict as exc:
+        raise HTTPException(409, str(exc)) from None
+
+
+@router.websocket("/ws")
+async def live(ws: WebSocket, state: StateDep, session_id: str | None = None) -> None:
+    """Live chat: send {"type": "message", "text"}; receive replies and staff messages as they happen."""
+    await ws.accept()
+    session = state.engine.sessions.get(session_id if session_id and len(session_id) <= 64 else None)
+    send = ws.send_json
+    state.hub.join(session.id, send)
+    await ws.send_json({"type": "session", "session_id": session.id})
+    try:
+        while True:
+            raw = await ws.receive_text()
+            try:
+                data = json.loads(raw)
+                if not isinstance(data, dict) or data.pop("type", "message") != "message":
+                    raise ValueError("not a message")
+                msg = ChatIn.model_validate({**data, "session_id": session.id})
+            except (ValueError, ValidationError):
+                await ws.send_json({"type": "error", "detail": 'send {"type": "message", "text": "..."} with 1-500 characters'})
+                continue
+            if not state.limiter.allow(f"ws:{session.id}"):
+                await ws.send_json({"type": "error", "detail": "too many messages; please wait a moment"})
+                continue
+            reply = await state.conversations.handle(msg.text, session_id=session.id, lang=msg.lang, channel=msg.channel)
+            await ws.send_json({"type": "reply", **reply})
+    except WebSocketDisconnect:
+        pass
+    finally:
+        state.hub.leave(session.id, send)

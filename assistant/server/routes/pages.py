@@ -1,0 +1,36 @@
+"""Server-rendered pages: the demo page with the widget, a full guide, the staff console."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import FileResponse, HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from assistant.kb.schema import FORM_LABELS, SCOPE_LABELS
+from assistant.server.deps import StateDep
+
+HERE = Path(__file__).resolve().parent.parent
+templates = Jinja2Templates(directory=str(HERE / "templates"))  # autoescape is on for .html
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/")
+def index() -> FileResponse:
+    return FileResponse(HERE / "static" / "index.html")
+
+
+@router.get("/staff")
+def staff_console() -> FileResponse:
+    return FileResponse(HERE / "static" / "staff.html")
+
+
+@router.get("/guides/{guide_id}", response_class=HTMLResponse)
+def guide_page(guide_id: str, request: Request, state: StateDep) -> HTMLResponse:
+    guide = state.engine.kb.guides.get(guide_id)
+    if guide is None:
+        raise HTTPException(404, f"no guide with id '{guide_id[:80]}'")
+    return templates.TemplateResponse(
+        request, "guide.html", {"g": guide, "forms": {k: v[0] for k, v in FORM_LABELS.items()}, "scope": SCOPE_LABELS[guide.scope][0]}
+    )

@@ -1,0 +1,137 @@
+"""Staff window console API (login required): tickets, transcripts, live replies, calling, closing."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from sqlalchemy import select
+
+from assistant.handoff import service as handoff
+from assistant.handoff.models import ChatLogRow, RatingRow, TicketRow
+from assistant.server.auth import authenticate, login_session, require
+from assistant.server.deps import StateDep
+from assistant.server.schemas import CallIn, CloseIn, LoginIn, StaffReplyIn
+
+router = APIRouter(prefix="/api/v1/staff", tags=["staff"])
+Staff = Annotated[dict[str, Any], Depends(require("staff", "publisher", "curator"))]
+WindowStaff = Annotated[dict[str, Any], Depends(require("staff"))]
+
+
+@router.post("/login")
+def login(body: LoginIn, request: Request, state: StateDep) -> dict[str, Any]:
+    with state.db.session() as s:
+        user = authenticate(s, name=body.name, password=body.password)
+        if user is None:
+            raise HTTPException(401, "wrong user name or password")
+        token = login_session(request, user)
+        return {"user": user.name, "display_name": user.display_name, "role": user.role, "window": user.window, "csrf": token}
+
+
+@router.post("/logout")
+def logout(request: Request) -> dict[str, bool]:
+    request.session.clear()
+    return {"ok": True}
+
+
+@router.get("/me")
+def me(user: Staff) -> dict[str, Any]:
+    return user
+
+
+def ticket_view(s: Any, ticket: TicketRow, *, with_messages: bool = False) -> dict[str, Any]:
+    data = {
+        "number": ticket.number, "status": ticket.status, "service": ticket.service_id, "channel": ticket.channel,
+        "lang": ticket.lang, "window": ticket.window, "staff": ticket.staff, "reason": ticket.reason,
+        "created_at": ticket.created_at.isoformat(), "outcome": ticket.outcome,
+        "wait_minutes": handoff.info(s, ticket=ticket).wait_minutes,
+    }  # fmt: skip
+    if with_messages:
+        data["messages"] = [{"role": m.role, "text": m.text, "author": m.author, "at": m.at.isoformat()} for m in ticket.messages]
+    return data
+
+
+@router.get("/tickets")
+def tickets(user: WindowStaff, state: StateDep, include_closed: bool = False) -> list[dict[str, Any]]:
+    statuses = (*handoff.OPEN, "closed") if include_closed else handoff.OPEN
+    with state.db.session() as s:
+        return [ticket_view(s, t) for t in handoff.list_tickets(s, statuses=statuses)]
+
+
+def _ticket(s: Any, number: str) -> TicketRow:
+    try:
+        return handoff.get_ticket(s, number=number[:16])
+    except handoff.NotFound as exc:
+        raise HTTPException(404, str(exc)) from None
+
+
+@router.get("/tickets/{number}")
+def ticket(number: str, user: WindowStaff, state: StateDep) -> dict[str, Any]:
+    with state.db.session() as s:
+        return ticket_view(s, _ticket(s, number), with_messages=True)
+
+
+async def _act(state: StateDep, number: str, action: Any) -> tuple[dict[str, Any], str]:
+    try:
+        with state.db.session() as s:
+            t = _ticket(s, number)
+            action(s, t)
+            return ticket_view(s, t, with_messages=True), t.session_id
+    except handoff.Conflict as exc:
+        raise HTTPException(409, str(exc)) from None
+
+
+@router.post("/tickets/{number}/claim")
+async def claim(number: str, user: WindowStaff, state: StateDep) -> dict[str, Any]:
+    view, session_id = await _act(state, number, lambda s, t: handoff.claim(s, ticket=t, staff=user["display"]))
+    text = f"工作人员{user['display']}已接手您的咨询。" if view["lang"] != "en" else f"{user['display']} from the service center has joined."
+    await state.hub.publish(session_id, {"type": "ticket_update", "ticket": view_ticket(view), "text": text})
+    return view
+
+
+@router.post("/tickets/{number}/reply")
+async def reply(number: str, body: StaffReplyIn, user: WindowStaff, state: StateDep) -> dict[str, Any]:
+    def act(s: Any, t: TicketRow) -> None:
+        if t.status == "closed":
+            raise handoff.Conflict(f"ticket {t.number} is closed")
+        if t.status == "waiting":
+            handoff.claim(s, ticket=t, staff=user["display"])
+        handoff.add_message(s, ticket=t, role="staff", text=body.text, author=user["display"])
+
+    view, session_id = await _act(state, number, act)
+    delivered = await state.hub.publish(session_id, state.conversations.staff_reply_payload(body.text, user["display"]))
+    return {**view, "delivered": delivered}
+
+
+@router.post("/tickets/{number}/call")
+async def call(number: str, body: CallIn, user: WindowStaff, state: StateDep) -> dict[str, Any]:
+    view, session_id = await _act(state, number, lambda s, t: handoff.call(s, ticket=t, staff=user["display"], window=body.window))
+    text = f"请 {view['number']} 号到 {body.window} 窗口办理。" if view["lang"] != "en" else f"Number {view['number']}, please come to window {body.window}."
+    await state.hub.publish(session_id, {"type": "ticket_update", "ticket": view_ticket(view), "text": text})
+    return view
+
+
+@router.post("/tickets/{number}/close")
+async def close(number: str, body: CloseIn, user: WindowStaff, state: StateDep) -> dict[str, Any]:
+    view, session_id = await _act(state, number, lambda s, t: handoff.close(s, ticket=t, staff=user["display"], outcome=body.outcome))
+    session = state.engine.sessions.peek(session_id)
+    if session is not None:
+        session.ticket = None
+    await state.hub.publish(session_id, state.conversations.closed_payload(view_ticket(view), view["lang"]))
+    return view
+
+
+def view_ticket(view: dict[str, Any]) -> dict[str, Any]:
+    return {k: view[k] for k in ("number", "window", "wait_minutes", "status", "service")}
+
+
+@router.get("/review")
+def review(user: Staff, state: StateDep, limit: int = 200) -> dict[str, Any]:
+    """Questions the assistant could not answer or answered with low confidence, and low ratings."""
+    with state.db.session() as s:
+        logs = s.scalars(select(ChatLogRow).where(ChatLogRow.needs_review.is_(True)).order_by(ChatLogRow.id.desc()).limit(min(limit, 1000)))
+        ratings = s.scalars(select(RatingRow).where(RatingRow.needs_review.is_(True)).order_by(RatingRow.id.desc()).limit(min(limit, 1000)))
+        return {
+            "questions": [{"text": r.text, "kind": r.kind, "intent": r.intent, "service": r.service_id, "confidence": r.confidence, "channel": r.channel, "at": r.at.isoformat()} for r in logs],
+            "ratings": [{"score": r.score, "comment": r.comment, "service": r.service_id, "channel": r.channel, "at": r.at.isoformat()} for r in ratings],
+        }

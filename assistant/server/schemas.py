@@ -1,0 +1,57 @@
+"""Request bodies of the public API, with their bounds."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SessionId = Field(default=None, min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_\-.:]+$")
+
+
+class ChatIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    session_id: str | None = SessionId
+    text: str = Field(min_length=1, max_length=500)
+    lang: Literal["zh", "en"] | None = None
+    channel: Literal["web", "kiosk", "api"] = "web"
+
+
+class HandoffIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    session_id: str | None = SessionId
+    lang: Literal["zh", "en"] | None = None
+    channel: Literal["web", "kiosk", "api"] = "web"
+
+
+class RatingIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    session_id: str = Field(min_length=1, max_length=64)
+    message_id: str | None = Field(default=None, max_length=40)
+    ticket_number: str | None = Field(default=None, max_length=16)
+    score: int = Field(ge=1, le=5)
+    comment: str | None = Field(default=None, max_length=1000)
+    channel: Literal["web", "kiosk", "api"] = "web"
+
+
+class RasaIn(BaseModel):
+    sender: str = Field(min_length=1, max_length=64)
+    message: str = Field(min_length=1, max_length=500)
+    metadata: dict | None = None
+
+
+class LoginIn(BaseModel):
+    name: str = Field(min_length=1, max_length=120)
+    password: str = Field(min_length=1, max_length=200)
+
+
+class StaffReplyIn(BaseModel):
+    text: str = Field(min_length=1, max_length=2000)
+
+
+class CallIn(BaseModel):
+    window: str = Field(min_length=1, max_length=20)
+
+
+class CloseIn(BaseModel):
+    outcome: str = Field(min_length=1, max_length=1000)

@@ -1,0 +1,72 @@
+"""Rasa-compatible socket.io channel (path /socket.io): session_request -> session_confirm,
+user_uttered -> bot_uttered {text, quick_replies}, so the unmodified rasa-webchat widget works."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import socketio
+
+from assistant.server.deps import AppState
+
+
+def quick_replies(reply: dict[str, Any]) -> list[dict[str, str]]:
+    return [{"content_type": "text", "title": b["title"], "payload": b["payload"]} for b in reply.get("buttons", [])]
+
+
+def create_socketio(get_state: Any) -> socketio.AsyncServer:
+    sio = socketio.AsyncServer(async_mode="asgi", cors_allowed_origins="*", logger=False, engineio_logger=False)
+    sessions: dict[str, tuple[str, Any]] = {}  # sid -> (conversation id, sender)
+
+    def bind(sid: str, conversation: str) -> None:
+        state: AppState = get_state()
+        if sid in sessions:
+            state.hub.leave(*sessions[sid])
+
+        async def send(message: dict[str, Any]) -> None:
+            if message.get("type") == "staff_message":
+                await sio.emit("bot_uttered", {"text": f"{message['staff_name']}：{message['text']}"}, to=sid)
+            elif message.get("text"):
+                await sio.emit("bot_uttered", {"text": message["text"]}, to=sid)
+
+        sessions[sid] = (conversation, send)
+        state.hub.join(conversation, send)
+
+    @sio.event
+    async def connect(sid: str, environ: dict[str, Any], auth: Any = None) -> None:
+        return None
+
+    @sio.event
+    async def disconnect(sid: str, *args: Any) -> None:
+        if sid in sessions:
+            get_state().hub.leave(*sessions.pop(sid))
+
+    @sio.on("session_request")
+    async def session_request(sid: str, data: Any = None) -> None:
+        wanted = data.get("session_id") if isinstance(data, dict) else None
+        conversation = str(wanted)[:64] if wanted else sid
+        bind(sid, conversation)
+        await sio.emit("session_confirm", {"session_id": conversation}, to=sid)
+
+    @sio.on("user_uttered")
+    async def user_uttered(sid: str, data: Any = None) -> None:
+        if not isinstance(data, dict) or not isinstance(data.get("message"), str) or not data["message"].strip():
+            await sio.emit("bot_uttered", {"text": "请输入您的问题。"}, to=sid)
+            return
+        state: AppState = get_state()
+        conversation = sessions.get(sid, (None,))[0] or str(data.get("session_id") or sid)[:64]
+        if sid not in sessions:
+            bind(sid, conversation)
+        if not state.limiter.allow(f"sio:{conversation}"):
+            await sio.emit("bot_uttered", {"text": "消息太频繁，请稍后再试。"}, to=sid)
+            return
+        lang = (data.get("customData") or {}).get("language") if isinstance(data.get("customData"), dict) else None
+        reply = await state.conversations.handle(data["message"][:500], session_id=conversation, lang=lang if lang in ("zh", "en") else None, channel="web")
+        if reply.get("silent"):
+            return
+        message: dict[str, Any] = {"text": reply["answer"]}
+        if reply["buttons"]:
+            message["quick_replies"] = quick_replies(reply)
+        await sio.emit("bot_uttered", message, to=sid)
+
+    return sio
