@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
+from starlette.requests import HTTPConnection
 
 from assistant.config import Settings
 from assistant.conversation import Conversations
@@ -25,8 +26,8 @@ class AppState:
     limiter: RateLimiter
 
 
-def get_state(request: Request) -> AppState:
-    return request.app.state.assistant
+def get_state(conn: HTTPConnection) -> AppState:
+    return conn.app.state.assistant
 
 
 def client_key(request: Request) -> str:
