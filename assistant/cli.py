@@ -143,6 +143,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     understanding.register(sub)
     server.register(sub)
+    from kiosk import cli as kiosk_cli
+
+    kiosk_cli.register(sub)
     return parser
 
 

@@ -1,0 +1,1 @@
+"""Kiosk widgets; their look is in kiosk.kv."""

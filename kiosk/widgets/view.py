@@ -1,0 +1,56 @@
+"""Display text for guides and materials (presentation only: which field, which language, which label)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+FORM_LABELS = {
+    "original": ("原件", "original"), "copy": ("复印件", "photocopy"),
+    "original_and_copy": ("原件及复印件", "original and photocopy"), "electronic": ("电子证照", "electronic licence"),
+    "form": ("申请表", "form"), "on_site": ("现场采集", "taken on site"),
+}  # fmt: skip (the labels of assistant.kb.schema.FORM_LABELS; the kiosk may run without the engine)
+
+
+def name_of(item: dict[str, Any] | None, lang: str, field: str = "name") -> str:
+    if not item:
+        return ""
+    return str((item.get(f"{field}_en") if lang == "en" else None) or item.get(field) or "")
+
+
+def material_rows(materials: list[dict[str, Any]], lang: str, s: dict[str, str]) -> list[dict[str, Any]]:
+    """Checklist rows: required first, then those needed only in some cases (with the case)."""
+    rows = []
+    for m in sorted(materials, key=lambda m: not m.get("required", True)):
+        form = m.get("form_label") or FORM_LABELS.get(m.get("form", ""), ("", ""))[lang == "en"]
+        copies = m.get("copies", 1)
+        bits = [b for b in (form, f"{copies}份" if lang == "zh" else f"{copies} cop{'y' if copies == 1 else 'ies'}") if b]
+        required = bool(m.get("required", True))
+        detail = ("，" if lang == "zh" else ", ").join(bits)
+        condition = name_of(m, lang, "condition")
+        if not required and condition:
+            detail = f"{s['conditional']}：{condition}（{detail}）" if lang == "zh" else f"{s['conditional']}: {condition} ({detail})"
+        rows.append({"title": name_of(m, lang), "detail": detail, "required": required})
+    return rows
+
+
+def guide_sections(guide: dict[str, Any], lang: str, s: dict[str, str]) -> list[tuple[str, str]]:
+    """(title, body) blocks of the detail screen, in the order people ask about them."""
+    en = lang == "en"
+    out: list[tuple[str, str]] = []
+    steps = [f"{i}. {name_of(step, lang, 'title')}" + (f"：{step['detail']}" if step.get("detail") and not en else "") for i, step in enumerate(guide.get("steps", []), 1)]
+    out.append((s["steps"], "\n".join(steps)))
+    tl = guide.get("time_limit", {})
+    note = name_of(tl, lang, "note")
+    out.append((s["time"], f"{tl.get('promised_days', '?')}{s['days']}" + (f"（{note}）" if note and not en else f" ({note})" if note else "")))
+    fee = guide.get("fee", {})
+    out.append((s["fee"], s["free"] if fee.get("free") else name_of(fee, lang, "amount")))
+    loc = guide.get("location", {})
+    windows = "、".join(loc.get("windows", []))
+    out.append((s["window"], f"{name_of(loc, lang, 'hall')}（{loc.get('address', '')}）{windows}" if not en else f"{name_of(loc, lang, 'hall')}, windows {windows}"))
+    out.append((s["hours"], name_of(guide, lang, "hours")))
+    visits = guide.get("visits")
+    if visits is not None:
+        out.append((s["visits"], s["visits_0"] if visits == 0 else s["visits_n"].format(n=visits)))
+    if guide.get("phone"):
+        out.append(("咨询电话" if not en else "Phone", guide["phone"]))
+    return out
