@@ -5,8 +5,13 @@ import shutil
 from pathlib import Path
 from typing import Iterator
 
+import httpx
 import pytest
 from sqlalchemy import create_engine, text
+
+from assistant.db import Database
+from assistant.server.auth import add_user
+from tests.utils.live import CURATOR, STAFF, start_server
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 ROOT = Path(__file__).resolve().parent.parent
@@ -66,3 +71,28 @@ def engine(trained_settings):
     from assistant.engine import Engine
 
     return Engine.load(trained_settings, log=lambda _msg: None)
+
+
+@pytest.fixture(scope="session")
+def staff_users(trained_settings):
+    db = Database(trained_settings.database_url)
+    with db.session() as s:
+        for user in (STAFF, CURATOR):
+            try:
+                add_user(s, **user)
+            except ValueError:
+                pass
+    db.dispose()
+
+
+@pytest.fixture(scope="session")
+def live(trained_settings, engine, staff_users):
+    server = start_server(trained_settings, engine, rate_limit=100_000)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def client(live):
+    with httpx.Client(base_url=live.url, timeout=30) as c:
+        yield c

@@ -51,13 +51,18 @@ class Dialogue:
     def handle(self, session: Session, text: str, *, lang: str | None = None) -> Reply:
         text = text[: MAX_CHARS * 4]
         safe = mask(text)
-        session.add("user", safe)
+        command = text.strip() in (HUMAN_CHOICE, "/human") or text.strip().startswith("/choose ")
+        if command:  # a tapped button: it says nothing about the person's language
+            session.lang = lang if lang in ("zh", "en") else session.lang
+        session.add("user", "（点选：转人工）" if text.strip() in (HUMAN_CHOICE, "/human") else safe)
+        if text.strip() in (HUMAN_CHOICE, "/human"):
+            return self._finish(session, self._handoff(session, safe, 0.0, {}, service=session.last_service))
         if not has_content(text):
             reply = self._reply(session, safe, "out_of_scope", None, 0.0, message("empty", session.lang), "empty")
             return self._finish(session, reply)
-        session.lang = lang if lang in ("zh", "en") and detect_lang(normalize(text)) == lang else detect_lang(normalize(text))
-        if text.strip() in (HUMAN_CHOICE, "/human"):
-            return self._finish(session, self._handoff(session, safe, 0.0, {}, service=session.last_service))
+        if not command:
+            detected = detect_lang(normalize(text))
+            session.lang = lang if lang in ("zh", "en") and detected == lang else detected
         picked = self._picked_choice(session, text)
         if picked is not None:
             return self._finish(session, self._answer(session, safe, session.pending_intent or "ask_materials", picked, 1.0, {}))

@@ -132,3 +132,13 @@ def test_personal_numbers_are_masked_in_history(engine):
     transcript = " ".join(t.text for t in engine.sessions.get(s).history)
     assert "110101199003077777" not in transcript and "13812345678" not in transcript
     assert "110101199003077777" not in reply.text
+
+
+def test_buttons_keep_the_conversation_language(engine):
+    s = sid()
+    engine.ask("孩子出生了要办什么", session_id=s)
+    picked = engine.ask("/choose hukou-newborn", session_id=s)
+    assert picked.lang == "zh" and picked.service == "hukou-newborn" and "必备材料" in picked.answer
+    human = engine.ask("__human__", session_id=s, lang="zh")
+    assert human.handoff and human.lang == "zh" and "人工" in human.answer
+    assert "__human__" not in " ".join(t.text for t in engine.sessions.get(s).history)

@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tarfile
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+# Without the networking flags Chromium keeps trying to reach hosts this machine cannot reach.
+FLAGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--disable-quic"]  # fmt: skip
+ARTIFACTS = Path(__file__).resolve().parent.parent / ".artifacts"
+WEBCHAT_VERSION = "1.0.1"
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("ASSISTANT_REQUIRE_BROWSER") == "1":
+            pytest.fail("Debian chromium is required (apt-get install chromium fonts-noto-cjk)")
+        pytest.skip("Debian chromium is not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="session")
+def rasa_webchat_bundle(tmp_path_factory) -> Path:
+    """The unmodified rasa-webchat bundle from the npm registry (fetched at test time, never committed)."""
+    cache = ARTIFACTS / f"rasa-webchat-{WEBCHAT_VERSION}" / "package" / "lib" / "index.js"
+    if cache.exists():
+        return cache
+    npm = shutil.which("npm")
+    if npm is None:
+        pytest.fail("npm is needed to fetch rasa-webchat from the npm registry")
+    work = tmp_path_factory.mktemp("npm")
+    out = subprocess.run([npm, "pack", f"rasa-webchat@{WEBCHAT_VERSION}", "--silent"], cwd=work, capture_output=True, text=True, timeout=300)
+    if out.returncode != 0:
+        pytest.fail(f"npm pack rasa-webchat failed: {out.stderr[-500:]}")
+    tarball = work / out.stdout.strip().splitlines()[-1]
+    with tarfile.open(tarball) as tar:
+        tar.extractall(cache.parents[2], filter="data")
+    return cache

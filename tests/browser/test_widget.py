@@ -1,0 +1,121 @@
+import re
+
+import pytest
+
+from tests.browser.conftest import ARTIFACTS
+from tests.server.conftest import STAFF
+
+pytestmark = pytest.mark.timeout(300)
+
+
+@pytest.fixture
+def context(browser):
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    yield ctx
+    ctx.close()
+
+
+def ask(page, text):
+    page.fill("#ha-input", text)
+    page.press("#ha-input", "Enter")
+
+
+def test_visitor_asks_rates_hands_off_and_staff_replies(live, context, browser):
+    dialogs = []
+    page = context.new_page()
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(f"{live.url}/?open=1")
+    page.wait_for_selector(".ha-panel", state="visible")
+    ask(page, "身份证丢了需要带什么材料")
+    checklist = page.wait_for_selector(".ha-bot .ha-checklist", timeout=30_000)
+    items = checklist.query_selector_all("li")
+    assert len(items) >= 2 and "居民户口簿" in checklist.inner_text()
+    link = page.locator("a.ha-online").last
+    assert link.get_attribute("href").startswith("https://zwfw.example.gov.cn/service/id-card-replacement")
+    page.wait_for_function("() => { const i = document.querySelector('img.ha-qr'); return i && i.complete && i.naturalWidth > 0; }")
+    assert "来源" in page.locator(".ha-source").last.inner_text()
+    page.screenshot(path=str(ARTIFACTS / "widget-answer.png"))
+    page.locator(".ha-rating .ha-star[data-score='4']").last.click()
+    page.wait_for_selector(".ha-rated")
+
+    page.click("button.ha-handoff")
+    ticket = page.wait_for_selector(".ha-ticket", timeout=30_000)
+    number = ticket.get_attribute("data-ticket-number")
+    assert re.fullmatch(r"[A-Z]\d{3}", number)
+
+    staff_ctx = browser.new_context(viewport={"width": 1280, "height": 800})
+    staff = staff_ctx.new_page()
+    staff.goto(f"{live.url}/staff")
+    staff.fill("#st-name", STAFF["name"])
+    staff.fill("#st-password", STAFF["password"])
+    staff.click("#st-login button[type=submit]")
+    staff.click(f".st-ticket[data-number='{number}']")
+    staff.wait_for_selector("#st-actions:not(.st-hidden)")
+    assert "身份证" in staff.inner_text("#st-transcript")
+    staff.click("#st-claim")
+    staff.fill("#st-reply", "您好，我是王芳，补领身份证请带户口簿到A05窗口。")
+    staff.click("#st-reply-form button[type=submit]")
+    staff.wait_for_function("() => document.querySelector('#st-transcript').innerText.includes('请带户口簿')")
+    staff.screenshot(path=str(ARTIFACTS / "staff-console.png"))
+
+    page.wait_for_selector(".ha-staff", timeout=15_000)
+    assert "请带户口簿到A05窗口" in page.locator(".ha-staff").last.inner_text()
+    page.screenshot(path=str(ARTIFACTS / "widget-staff-reply.png"))
+    staff_ctx.close()
+    assert dialogs == []
+
+
+def test_script_message_is_shown_never_executed(live, context):
+    dialogs = []
+    page = context.new_page()
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(f"{live.url}/?open=1")
+    payload = "<script>alert(1)</script><img src=x onerror=alert(2)>"
+    ask(page, payload)
+    page.wait_for_selector(".ha-bot:not(.ha-welcome) >> nth=0", timeout=30_000)
+    page.wait_for_function("() => document.querySelectorAll('.ha-bot').length >= 2", timeout=30_000)
+    assert page.locator(".ha-user").last.inner_text().strip() == payload
+    assert page.locator(".ha-log script, .ha-log img[src='x']").count() == 0
+    assert dialogs == []
+
+
+def test_english_switch_and_large_text(live, context):
+    page = context.new_page()
+    page.goto(f"{live.url}/?open=1")
+    page.click(".ha-lang")
+    page.click(".ha-large-toggle")
+    assert "ha-large" in page.get_attribute("#hall-assistant", "class")
+    ask(page, "What documents do I need for a passport?")
+    page.wait_for_selector(".ha-bot .ha-checklist", timeout=30_000)
+    assert "Required" in page.locator(".ha-bot").last.inner_text()
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.screenshot(path=str(ARTIFACTS / "widget-mobile-en.png"))
+
+
+def test_keyboard_only_use(live, context):
+    page = context.new_page()
+    page.goto(f"{live.url}/")
+    page.focus(".ha-bubble")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".ha-panel", state="visible")
+    assert page.evaluate("document.activeElement.id") == "ha-input"
+    page.keyboard.press("Escape")
+    page.wait_for_selector(".ha-panel", state="hidden")
+
+
+def test_unmodified_rasa_webchat_talks_to_this_server(live, context, rasa_webchat_bundle):
+    page = context.new_page()
+    html = f"""<!doctype html><html><head><meta charset="utf-8"></head><body><div id="webchat"></div>
+    <script src="/__rw__/index.js"></script>
+    <script>WebChat.default({{socketUrl: "{live.url}", socketPath: "/socket.io/", embedded: true,
+      customData: {{language: "zh"}}, title: "示例市", params: {{storage: "session"}}}}, document.getElementById("webchat"));</script>
+    </body></html>"""
+    page.route(f"{live.url}/__rw__/page.html", lambda route: route.fulfill(body=html, content_type="text/html; charset=utf-8"))
+    page.route(f"{live.url}/__rw__/index.js", lambda route: route.fulfill(path=str(rasa_webchat_bundle), content_type="application/javascript"))
+    page.goto(f"{live.url}/__rw__/page.html")
+    page.wait_for_selector(".rw-new-message", timeout=30_000)
+    page.fill(".rw-new-message", "护照办理需要什么材料")
+    page.press(".rw-new-message", "Enter")
+    page.wait_for_function("() => [...document.querySelectorAll('.rw-response')].some(e => e.innerText.includes('护照'))", timeout=30_000)
+    assert "出入境证件申请表" in page.locator(".rw-response").last.inner_text() or "护照" in page.locator(".rw-response").last.inner_text()
+    page.screenshot(path=str(ARTIFACTS / "rasa-webchat.png"))
