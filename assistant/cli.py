@@ -139,9 +139,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_kb_show)
 
-    from assistant.commands import server, understanding
+    from assistant.commands import rasa, server, understanding
 
     understanding.register(sub)
+    rasa.register(sub)
     server.register(sub)
     from kiosk import cli as kiosk_cli
 

@@ -13,6 +13,7 @@ from assistant.dialogue.state import SessionStore
 from assistant.kb.source import Knowledge, load_knowledge
 from assistant.kb.store import import_knowledge, load_knowledge_from_db
 from assistant.understanding.model import Understanding, train
+from assistant.understanding.rasa_nlu import RasaNLU
 
 
 @dataclass
@@ -58,7 +59,18 @@ class Engine:
         if not (paths.models / "intent" / "params.json").exists():
             log(f"no trained models in {paths.models}; training now")
             train(kb, nlu_file(settings), paths.models, log=log)
-        return cls(kb, Understanding.load(kb, paths.models, cache_dir=paths.cache), session_ttl=settings.session_ttl_seconds)
+        understanding = Understanding.load(kb, paths.models, cache_dir=paths.cache)
+        if settings.nlu_backend == "rasa":
+            understanding.remote = RasaNLU(settings.rasa_url)
+        elif settings.nlu_backend != "embedded":
+            raise ValueError(f"ASSISTANT_NLU_BACKEND must be 'embedded' or 'rasa', not {settings.nlu_backend!r}")
+        return cls(kb, understanding, session_ttl=settings.session_ttl_seconds)
+
+    def replace(self, kb: Knowledge, understanding: Understanding) -> None:
+        """Swap in a new knowledge base and index at once; sessions carry on (used by publishing)."""
+        dialogue = Dialogue(kb, understanding)
+        with self._lock:
+            self.kb, self.understanding, self.dialogue = kb, understanding, dialogue
 
     def ask(self, text: str, *, session_id: str | None = None, lang: str | None = None, channel: str = "web") -> Reply:
         session = self.sessions.get(session_id, channel=channel)

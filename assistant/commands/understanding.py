@@ -1,4 +1,4 @@
-"""`assistant train | ask | eval | rasa export`."""
+"""`assistant train | ask | eval`."""
 
 from __future__ import annotations
 
@@ -20,27 +20,6 @@ def _settings(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
 def _log(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
-
-
-def cmd_rasa_export(args: argparse.Namespace) -> int:
-    import yaml
-
-    from assistant.kb.source import load_knowledge
-    from assistant.understanding.nlu_data import generate_nlu, write_nlu
-
-    settings = _settings(args)
-    kb, problems = load_knowledge(Path(args.knowledge or settings.knowledge_dir))
-    if problems:
-        for p in problems:
-            _log(str(p))
-        return 1
-    templates = yaml.safe_load((settings.training_dir / "templates.yml").read_text(encoding="utf-8"))
-    data = generate_nlu(templates, kb)
-    out = settings.training_dir / "data" / "nlu.yml"
-    write_nlu(data, out)
-    count = sum(len(b["examples"].splitlines()) for b in data["nlu"] if "intent" in b)
-    _log(f"wrote {out}: {count} examples, {sum(1 for b in data['nlu'] if 'synonym' in b)} synonym groups")
-    return 0
 
 
 def cmd_train(args: argparse.Namespace) -> int:
@@ -124,8 +103,16 @@ def cmd_eval(args: argparse.Namespace) -> int:
     except (OSError, ValueError) as exc:
         _log(f"cannot read {args.file}: {exc}")
         return 2
-    engine = Engine.load(_settings(args), log=_log)
+    settings = _settings(args)
+    if args.backend:
+        settings = settings.model_copy(update={"nlu_backend": args.backend})
+    engine = Engine.load(settings, log=_log)
+    remote = engine.understanding.remote
+    if remote is not None and not remote.available():
+        _log(f"Rasa is not answering at {remote.url}: start it with `assistant rasa run` (or use --backend embedded)")
+        return 1
     report = evaluate(engine, items)
+    report["backend"] = settings.nlu_backend
     print(json.dumps(report, ensure_ascii=False, indent=1) if args.json else format_report(report))
     return 0
 
@@ -146,10 +133,6 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("eval", help="accuracy and latency on a labelled JSONL question file")
     p.add_argument("file")
     p.add_argument("--json", action="store_true")
-    p.add_argument("--backend", choices=["embedded", "rasa"], default="embedded")
+    p.add_argument("--backend", choices=["embedded", "rasa"], help="intent model (default ASSISTANT_NLU_BACKEND)")
     p.set_defaults(func=cmd_eval)
 
-    rasa = sub.add_parser("rasa", help="Rasa project: export training data").add_subparsers(dest="rasa_command", required=True)
-    p = rasa.add_parser("export", help="generate training/data/nlu.yml from templates and the knowledge base")
-    p.add_argument("--knowledge", help="knowledge directory (default ASSISTANT_KNOWLEDGE_DIR)")
-    p.set_defaults(func=cmd_rasa_export)

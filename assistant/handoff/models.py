@@ -63,6 +63,7 @@ class ChatLogRow(Base):
     kind: Mapped[str] = mapped_column(String(20), index=True)
     handoff: Mapped[bool] = mapped_column(Boolean, default=False)
     needs_review: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    review_status: Mapped[str | None] = mapped_column(String(20), nullable=True)  # attached | faq | dismissed
     trace: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, server_default=func.now(), index=True)
 

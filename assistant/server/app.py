@@ -18,11 +18,12 @@ from assistant import __version__
 from assistant.config import Settings, get_settings
 from assistant.conversation import Conversations
 from assistant.db import Database
-from assistant.engine import Engine
+from assistant.curation.rebuild import Rebuilder
+from assistant.engine import Engine, Paths
 from assistant.server.deps import AppState
 from assistant.server.hub import Hub
 from assistant.server.ratelimit import RateLimiter
-from assistant.server.routes import chat, guides, health, pages, rasa, staff
+from assistant.server.routes import admin, chat, guides, health, pages, rasa, staff
 from assistant.server.socketio_channel import create_socketio
 
 log = logging.getLogger("assistant.server")
@@ -45,7 +46,9 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         db = Database(settings.database_url)
         eng = engine or Engine.load(settings, db=db, log=log.info)
         hub = Hub()
-        app.state.assistant = AppState(settings, db, eng, Conversations(eng, db, hub.publish), hub, RateLimiter(rate_limit, 60))
+        paths = Paths.of(settings)
+        rebuilder = Rebuilder(eng, db, paths.models, paths.cache)
+        app.state.assistant = AppState(settings, db, eng, Conversations(eng, db, hub.publish), hub, RateLimiter(rate_limit, 60), rebuilder)
         yield
         db.dispose()
 
@@ -70,7 +73,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         log.exception("unhandled error")
         return JSONResponse({"detail": "内部错误，请稍后再试 / internal error, please try again"}, status_code=500)
 
-    for router in (health.router, chat.router, guides.router, rasa.router, staff.router, pages.router):
+    for router in (health.router, chat.router, guides.router, rasa.router, staff.router, admin.router, pages.router):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     sio = create_socketio(lambda: app.state.assistant)

@@ -10,6 +10,7 @@ from starlette.requests import HTTPConnection
 
 from assistant.config import Settings
 from assistant.conversation import Conversations
+from assistant.curation.rebuild import Rebuilder
 from assistant.db import Database
 from assistant.engine import Engine
 from assistant.server.hub import Hub
@@ -24,6 +25,7 @@ class AppState:
     conversations: Conversations
     hub: Hub
     limiter: RateLimiter
+    rebuilder: Rebuilder
 
 
 def get_state(conn: HTTPConnection) -> AppState:

@@ -14,6 +14,7 @@ from assistant.understanding.calibration import Calibrator, features
 from assistant.understanding.encoder import encode, fine_tune_adapter, load_encoder, new_encoder
 from assistant.understanding.intent import IntentModel, IntentPrediction
 from assistant.understanding.nlu_data import Example, read_nlu
+from assistant.understanding.rasa_nlu import RasaNLU, service_hint
 from assistant.understanding.retriever import Hit, Retriever, guide_passages
 from assistant.understanding.text import detect_lang, normalize
 
@@ -34,6 +35,8 @@ class Understood:
 
 
 class Understanding:
+    remote: RasaNLU | None = None  # when set, intents come from a Rasa server (embedded model as fallback)
+
     def __init__(self, kb: Knowledge, retriever: Retriever, intents: IntentModel, calibrator: Calibrator) -> None:
         self.kb, self.retriever, self.intents, self.calibrator = kb, retriever, intents, calibrator
 
@@ -51,10 +54,13 @@ class Understanding:
         hits = self.retriever.search(norm, query_vec=vec, k=5)
         vector = vec if vec is not None else np.zeros(384, dtype=np.float32)
         mentioned = self.retriever.lexicon.mentioned_services(norm)
+        intent = self.remote.parse(text) if self.remote is not None else None
+        if intent is not None:
+            mentioned = service_hint(intent, hits[0].guide_id if hits else None, mentioned)
         return Understood(
             text=norm,
             lang=detect_lang(norm),
-            intent=self.intents.predict(self.retriever.lexicon.mark_service(norm), vector),
+            intent=intent or self.intents.predict(self.retriever.lexicon.mark_service(norm), vector),
             hits=hits,
             confidence=self.calibrator.confidence(hits),
             events=self.retriever.lexicon.mentioned_events(norm),

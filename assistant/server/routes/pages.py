@@ -26,6 +26,11 @@ def staff_console() -> FileResponse:
     return FileResponse(HERE / "static" / "staff.html")
 
 
+@router.get("/curator")
+def curator_console() -> FileResponse:
+    return FileResponse(HERE / "static" / "curator.html")
+
+
 @router.get("/guides/{guide_id}", response_class=HTMLResponse)
 def guide_page(guide_id: str, request: Request, state: StateDep) -> HTMLResponse:
     guide = state.engine.kb.guides.get(guide_id)

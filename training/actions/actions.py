@@ -1,0 +1,122 @@
+"""Custom actions for the Rasa bot: answers come from the service hall assistant's own engine, through
+its HTTP API, so a Rasa deployment answers from the same guides as every other channel.
+
+Runs inside Rasa's virtualenv (`rasa run actions --actions actions`, cwd training/): only rasa-sdk and
+the standard library. The assistant's address is ASSISTANT_URL (default http://127.0.0.1:8000).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import re
+import urllib.error
+import urllib.request
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_URL = "http://127.0.0.1:8000"
+TIMEOUT = float(os.environ.get("ASSISTANT_TIMEOUT", "20"))
+_SESSION_OK = re.compile(r"^[A-Za-z0-9_\-.:]{1,64}$")
+UNREACHABLE = {
+    "zh": "抱歉，导办系统暂时无法连接，请稍后再试，或直接到服务大厅咨询台咨询。",
+    "en": "Sorry, the service hall assistant cannot be reached right now. Please try again later or ask at the information desk.",
+}
+
+
+class EngineUnavailable(Exception):
+    pass
+
+
+def assistant_url() -> str:
+    return os.environ.get("ASSISTANT_URL", DEFAULT_URL).rstrip("/")
+
+
+def session_id(sender_id: Optional[str]) -> str:
+    """The assistant accepts [A-Za-z0-9_-.:]{1,64}; other Rasa sender ids map to a stable hash."""
+    sender = sender_id or "rasa"
+    if _SESSION_OK.match(sender):
+        return sender
+    return "rasa-" + hashlib.sha256(sender.encode("utf-8")).hexdigest()[:32]
+
+
+def post(path: str, body: Dict[str, Any]) -> Dict[str, Any]:
+    request = urllib.request.Request(
+        assistant_url() + path,
+        data=json.dumps(body, ensure_ascii=False).encode("utf-8"),
+        headers={"Content-Type": "application/json", "Accept": "application/json"},
+        method="POST",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
+            return json.loads(response.read().decode("utf-8"))
+    except urllib.error.HTTPError as exc:
+        detail = exc.read().decode("utf-8", "replace")[:200]
+        raise EngineUnavailable(f"{assistant_url()}{path} answered HTTP {exc.code}: {detail}") from None
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        raise EngineUnavailable(f"cannot reach the assistant at {assistant_url()}{path}: {exc}") from None
+
+
+def _lang(tracker: Tracker) -> str:
+    text = tracker.latest_message.get("text") or ""
+    return "en" if text and all(ord(ch) < 0x3000 for ch in text) else "zh"
+
+
+def ticket_text(ticket: Dict[str, Any], lang: str) -> str:
+    if lang == "en":
+        return f"You are already in the queue: number {ticket.get('number')}, window {ticket.get('window')}."
+    return f"您已在排队：排队号 {ticket.get('number')}，请到 {ticket.get('window')} 窗口。"
+
+
+def dispatch_reply(dispatcher: CollectingDispatcher, reply: Dict[str, Any]) -> None:
+    if reply.get("silent"):  # a ticket is open: the message went to staff, who answer in person
+        return
+    buttons = [{"title": b["title"], "payload": b["payload"]} for b in reply.get("buttons") or []]
+    dispatcher.utter_message(text=reply.get("answer") or "", buttons=buttons or None)
+
+
+class ActionAnswer(Action):
+    """Any question about a service: the engine decides (answer, clarify, life event, handoff)."""
+
+    def name(self) -> Text:
+        return "action_answer"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        text = (tracker.latest_message.get("text") or "").strip()[:500]
+        if not text:
+            dispatcher.utter_message(response="utter_default")
+            return []
+        try:
+            reply = post("/api/v1/chat", {"session_id": session_id(tracker.sender_id), "text": text, "channel": "api"})
+        except EngineUnavailable as exc:
+            logger.warning("%s", exc)
+            dispatcher.utter_message(text=UNREACHABLE[_lang(tracker)])
+            return []
+        dispatch_reply(dispatcher, reply)
+        return []
+
+
+class ActionHandoff(Action):
+    """转人工: the engine opens a ticket; tell its queue number, window and wait."""
+
+    def name(self) -> Text:
+        return "action_handoff"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        try:
+            reply = post("/api/v1/handoff", {"session_id": session_id(tracker.sender_id), "lang": _lang(tracker), "channel": "api"})
+        except EngineUnavailable as exc:
+            logger.warning("%s", exc)
+            dispatcher.utter_message(text=UNREACHABLE[_lang(tracker)])
+            return []
+        if reply.get("silent") and reply.get("ticket"):
+            dispatcher.utter_message(text=ticket_text(reply["ticket"], _lang(tracker)))
+        else:
+            dispatch_reply(dispatcher, reply)
+        return []
