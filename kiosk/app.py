@@ -96,6 +96,12 @@ class KioskApp(App):
         self.screen(name)
         self.root.ids.sm.current = name
 
+    @staticmethod
+    def pick(data: dict[str, Any], key: str, default: Any = "") -> Any:
+        """``data[key]`` for kv rules (a kv ``app.ticket.get(...)`` stops updating after the first change)."""
+        value = data.get(key)
+        return default if value is None else value
+
     @property
     def current(self) -> str:
         return str(self.root.ids.sm.current)

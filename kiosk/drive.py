@@ -69,8 +69,9 @@ def tap(widget: Any) -> None:
 
 
 def walk(widget: Any):  # type: ignore[no-untyped-def]
+    """The widget and its descendants, in the order they were added (top to bottom in a column)."""
     yield widget
-    for child in widget.children:
+    for child in reversed(widget.children):
         yield from walk(child)
 
 

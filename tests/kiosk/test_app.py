@@ -1,0 +1,261 @@
+"""The real kiosk app in an off-screen window, driven frame by frame with taps on its widgets.
+
+Kivy runs one App per process, so this module shares one app (module scope) and each test starts
+from the home screen; backends are swapped between tests (embedded engine, live server, lost server).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+import pytest
+from sqlalchemy import text
+
+from tests.kiosk.conftest import HEIGHT, WIDTH
+
+from kiosk import drive  # noqa: E402  (after conftest set Kivy's environment)
+from kiosk.backend import EmbeddedBackend, FallbackBackend, HttpBackend
+from kiosk.config import KioskSettings
+from tests.server.conftest import LiveServer, start_server
+
+drive.headless_env(WIDTH, HEIGHT)
+
+
+@pytest.fixture(scope="module")
+def embedded(engine) -> EmbeddedBackend:
+    return EmbeddedBackend(engine)
+
+
+@pytest.fixture(scope="module")
+def app(embedded: EmbeddedBackend) -> Iterator[Any]:
+    from kiosk.run import build_app
+
+    kiosk = build_app(KioskSettings(fullscreen=False, width=WIDTH, height=HEIGHT, idle_seconds=60), backend=embedded)
+    drive.start(kiosk)
+    drive.wait_until(lambda: not kiosk.busy, 30, "warm-up")
+    yield kiosk
+    kiosk.stop()
+
+
+@pytest.fixture(autouse=True)
+def at_home(app: Any, embedded: EmbeddedBackend) -> Iterator[None]:
+    app.backend = embedded
+    app.reset()
+    drive.frames(2)
+    yield
+    app.backend = embedded
+    app.offline = False
+
+
+@pytest.fixture(scope="module")
+def live(trained_settings, engine) -> Iterator[LiveServer]:
+    server = start_server(trained_settings, engine, rate_limit=100_000)
+    yield server
+    server.stop()
+
+
+def key(app: Any, letter: str) -> Any:
+    keys = app.screen("ask").ids.keyboard.ids.key_rows
+    return next(w for w in drive.walk(keys) if getattr(w, "text", None) == letter)
+
+
+def type_pinyin(app: Any, pinyin: str, word: str) -> None:
+    keyboard = app.screen("ask").ids.keyboard
+    for letter in pinyin:
+        drive.tap(key(app, letter))
+    assert keyboard.pinyin == pinyin
+    bar = keyboard.ids.candidate_bar
+    assert [b.text for b in reversed(bar.children)] == keyboard.candidates and word in keyboard.candidates
+    drive.tap(next(b for b in bar.children if b.text == word))
+
+
+def test_browse_by_topic_to_a_guide_with_its_qr_code(app: Any) -> None:
+    drive.tap(app.screen("home").ids.by_topic)
+    drive.wait_until(lambda: app.browse.get("items"), 30, "categories")
+    assert app.current == "browse"
+    drive.tap(drive.find(app.screen("browse").ids.entries, "身份证件"))
+    drive.wait_until(lambda: app.browse.get("group") and app.browse.get("items"), 30, "guides")
+    drive.tap(drive.find(app.screen("browse").ids.entries, "居民身份证有效期满换领"))
+    drive.wait_until(lambda: app.current == "guide", 30, "guide detail")
+    screen = app.screen("guide")
+    assert screen.ids.head.raw == "居民身份证有效期满换领"
+    rows = list(reversed(screen.ids.checklist.children))
+    assert rows[0].title == "居民户口簿" and any(not r.required and "16周岁" in r.detail for r in rows)
+    drive.tap(rows[0])
+    assert rows[0].state == "down"  # ticked off
+    qr = screen.ids.qr
+    assert screen.qr_png and qr.texture is not None and qr.opacity == 1 and qr.width >= 100
+    assert "zwfw.example.gov.cn" in drive.find(screen, "https://").raw
+    sections = " ".join(w.raw for w in screen.ids.sections.children)
+    for label in ("办理流程", "办理时限", "收费", "办理窗口", "办理时间"):
+        assert label in sections
+
+
+def test_browse_by_life_event(app: Any) -> None:
+    drive.tap(app.screen("home").ids.by_event)
+    drive.wait_until(lambda: app.browse.get("items"), 30, "life events")
+    drive.tap(drive.find(app.screen("browse").ids.entries, "新生儿出生一件事"))
+    drive.wait_until(lambda: app.browse.get("group") and app.browse.get("items"), 30, "guides of the event")
+    drive.find(app.screen("browse").ids.entries, "新生儿落户")
+    drive.tap(app.screen("browse").ids.back)
+    drive.wait_until(lambda: app.browse.get("items") and not app.browse.get("group"), 30, "back to the events")
+
+
+def test_pinyin_keyboard_then_ask_shows_materials_in_the_conversation(app: Any) -> None:
+    drive.tap(app.screen("home").ids.ask)
+    assert app.current == "ask"
+    keyboard = app.screen("ask").ids.keyboard
+    type_pinyin(app, "shenfenzheng", "身份证")
+    type_pinyin(app, "guoqi", "过期")
+    type_pinyin(app, "yaodai", "要带")
+    for letter in "shenme":
+        drive.tap(key(app, letter))
+    drive.tap(keyboard.ids.space)  # space takes the first candidate
+    assert keyboard.text == "身份证过期要带什么" and keyboard.pinyin == ""
+    drive.tap(keyboard.ids.backspace)
+    assert keyboard.text == "身份证过期要带什"
+    drive.tap(key(app, "m"))
+    drive.tap(keyboard.ids.candidate_bar.children[-1])
+    assert keyboard.text.startswith("身份证过期要带什") and len(keyboard.text) == 9
+    keyboard.text = "身份证过期要带什么"
+    drive.tap(app.screen("ask").ids.send)
+    drive.wait_until(lambda: len(app.messages) == 2, 30, "an answer")
+    assert app.current == "chat" and app.session_id
+    reply = app.messages[-1]["reply"]
+    assert reply["service"] == "id-card-renewal"
+    chat = app.screen("chat").ids.messages
+    rows = [w for w in drive.walk(chat) if type(w).__name__ == "CheckRow"]
+    assert [r.title for r in rows][:2] == ["居民户口簿", "原居民身份证"]
+    drive.find(chat, "一次性告知")
+    assert any(type(w).__name__ == "QRImage" and w.texture is not None for w in drive.walk(chat))
+    assert keyboard.text == ""  # sent: the keyboard is cleared
+
+
+def test_english_keyboard_and_suggested_questions(app: Any) -> None:
+    drive.tap(app.root.ids.lang_button)
+    assert app.lang == "en" and app.screen("home").ids.ask.title == "Ask a question"
+    drive.tap(app.screen("home").ids.ask)
+    keyboard = app.screen("ask").ids.keyboard
+    drive.tap(keyboard.ids.mode)
+    assert keyboard.mode == "en"
+    for letter in "hi":
+        drive.tap(key(app, letter))
+    assert keyboard.text == "hi" and keyboard.candidates == []
+    drive.tap(keyboard.ids.mode)
+    drive.tap(drive.find(app.screen("ask").ids.suggestions, "passport"))
+    drive.wait_until(lambda: len(app.messages) == 2, 30, "an answer")
+    assert app.messages[-1]["reply"]["service"] == "passport" and app.messages[-1]["reply"]["lang"] == "en"
+
+
+def test_choice_buttons_come_from_the_reply(app: Any) -> None:
+    app.ask("身份证")
+    drive.wait_until(lambda: len(app.messages) == 2, 30, "an answer")
+    app.ask("办证")
+    drive.wait_until(lambda: len(app.messages) == 4, 30, "a second answer")
+    buttons = app.last_reply.get("buttons", [])
+    shown = [w.text for w in drive.walk(app.screen("chat").ids.messages) if type(w).__name__ == "KButton"]
+    assert shown == [b["title"] for b in buttons]
+
+
+def test_talk_to_a_person_gets_a_ticket_from_the_real_server_then_rating(app: Any, live: LiveServer, embedded, trained_settings) -> None:
+    app.backend = FallbackBackend(HttpBackend(live.url), embedded)
+    drive.tap(app.screen("home").ids.human)
+    drive.wait_until(lambda: app.current == "ticket", 30, "a ticket")
+    ticket = app.ticket
+    assert ticket["number"] and ticket["window"] and ticket["wait_minutes"] is not None
+    screen = app.screen("ticket")
+    assert screen.ids.number.text == ticket["number"] and ticket["window"] in screen.ids.details.raw
+    assert not app.offline
+    drive.tap(screen.ids.done)
+    assert app.current == "rate" and app.rating == {"ticket_number": ticket["number"]}
+    drive.tap(app.screen("rate").ids.star4)
+    drive.wait_until(lambda: app.rated and not app.busy, 30, "the rating")
+    from assistant.db import Database
+
+    db = Database(trained_settings.database_url)
+    with db.session() as s:
+        score = s.execute(text("select score from ratings where ticket_number = :n and channel = 'kiosk'"), {"n": ticket["number"]}).scalar()
+    db.dispose()
+    assert score == 4
+
+
+def test_server_loss_shows_the_banner_and_the_embedded_engine_answers(app: Any, trained_settings, engine, embedded) -> None:
+    server = start_server(trained_settings, engine, rate_limit=100_000)
+    app.backend = FallbackBackend(HttpBackend(server.url, timeout=3), embedded)
+    app.ask("办护照要带什么")
+    drive.wait_until(lambda: len(app.messages) == 2, 30, "an answer from the server")
+    assert not app.offline and app.root.ids.banner.height == 0
+    server.stop()
+    app.ask("结婚登记要带什么")
+    drive.wait_until(lambda: len(app.messages) == 4, 30, "an answer from the embedded engine")
+    assert app.offline
+    banner = app.root.ids.banner
+    assert banner.text == "服务器连接中断，已切换到本机离线模式" and banner.height > 0 and banner.opacity == 1
+    assert app.messages[-1]["reply"]["service"] == "marriage-registration"
+    drive.tap(app.screen("chat").ids.human)  # offline: no queue, the front desk gives a number
+    drive.wait_until(lambda: app.current == "ticket", 30, "the offline ticket")
+    assert app.ticket["number"] is None, app.ticket
+    assert app.screen("ticket").ids.number.text == "", (dict(app.ticket), app.screen("ticket").ids.details.raw)
+    drive.find(app.screen("ticket"), "请到一楼服务台取号")
+
+
+def test_idle_timeout_forgets_the_conversation(app: Any) -> None:
+    now = [1000.0]
+    app.clock = lambda: now[0]
+    try:
+        app.last_touch = now[0]
+        app.ask("身份证丢了怎么办")
+        drive.wait_until(lambda: len(app.messages) == 2, 30, "an answer")
+        app.large_text = True
+        assert app.session_id and app.current == "chat" and app.font_scale > 1
+        now[0] += 59
+        assert not app.check_idle() and app.messages
+        drive.tap(app.screen("chat").ids.scroll)  # a touch restarts the countdown
+        now[0] += 59
+        assert not app.check_idle()
+        now[0] += 61
+        assert app.check_idle()
+        drive.frames(2)
+        assert app.current == "home" and not app.session_id and not app.messages and not app.last_reply
+        assert app.font_scale == 1 and app.lang == "zh"
+        assert not app.screen("chat").ids.messages.children
+        now[0] += 1000
+        assert not app.check_idle()  # nothing to forget at home
+    finally:
+        import time
+
+        app.clock = time.monotonic
+
+
+def _targets(widget: Any) -> list[Any]:
+    from kivy.uix.behaviors import ButtonBehavior
+
+    out = []
+    for w in drive.walk(widget):
+        if isinstance(w, ButtonBehavior) and not w.disabled and w.opacity > 0:
+            out.append(w)
+    return out
+
+
+@pytest.mark.parametrize("large", [False, True])
+def test_every_touch_target_is_at_least_1_5_cm(app: Any, large: bool) -> None:
+    from kivy.metrics import cm
+
+    app.large_text = large
+    minimum = cm(1.5)
+    app.ask("身份证")
+    drive.wait_until(lambda: len(app.messages) == 2, 30, "an answer")
+    app.guide = app.backend.guide("id-card-renewal")
+    app.browse = {"mode": "categories", "group": None, "items": app.backend.categories()}
+    app.ticket = {"number": "A001", "window": "A01", "wait_minutes": 5, "status": "waiting", "service": None}
+    keyboard = app.screen("ask").ids.keyboard
+    for letter in "ban":
+        keyboard.press(letter)
+    checked = 0
+    for name in ("home", "browse", "guide", "ask", "chat", "ticket", "rate"):
+        app.show(name)
+        drive.frames(3)
+        for w in _targets(app.screen(name)) + _targets(app.root.ids.topbar):
+            assert w.width >= minimum and w.height >= minimum, f"{name}: {type(w).__name__} {getattr(w, 'text', '')!r} is {w.size}"
+            checked += 1
+    assert checked > 60
