@@ -47,3 +47,8 @@ def login(client: httpx.Client, user: dict) -> str:
     r = client.post("/api/v1/staff/login", json={"name": user["name"], "password": user["password"]})
     assert r.status_code == 200, r.text
     return r.json()["csrf"]
+
+
+def app_state(server: LiveServer):
+    """The running app's AppState (for fault injection in tests)."""
+    return server.server.config.app.other_asgi_app.state.assistant
