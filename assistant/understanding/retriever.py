@@ -52,6 +52,7 @@ class Retriever:
     def __init__(self, kb: Knowledge, encoder: SentenceTransformer | None, *, cache_dir: Path | None = None) -> None:
         self.kb = kb
         self.ids = list(kb.guides)
+        self.position = {gid: i for i, gid in enumerate(self.ids)}
         self.lexicon = Lexicon.from_knowledge(kb)
         self.tokenizer = make_tokenizer(self.lexicon.words())
         self.lexical = LexicalRetriever([guide_document(kb.guides[g], kb) for g in self.ids], self.tokenizer)
@@ -96,7 +97,7 @@ class Retriever:
             scores["semantic"] = best
         names = np.zeros(len(self.ids), dtype=np.float32)
         for gid, length in self.lexicon.mentioned_services(text).items():
-            names[self.ids.index(gid)] = length
+            names[self.position[gid]] = length
         scores["name"] = names
         return scores
 
