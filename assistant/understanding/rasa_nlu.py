@@ -42,7 +42,10 @@ def prediction_from_parse(data: dict[str, Any]) -> RasaPrediction | None:
     service = span = None
     for entity in data.get("entities") or []:
         if entity.get("entity") == "service" and entity.get("value"):
-            service, span = str(entity["value"]), str(entity.get("text") or entity["value"])
+            service = str(entity["value"])
+            start, end = entity.get("start"), entity.get("end")
+            text = str(data.get("text") or "")
+            span = text[start:end] if isinstance(start, int) and isinstance(end, int) and text else entity.get("text")
             break
     return RasaPrediction(best["name"], float(best.get("confidence") or 0.0), scores, service, span)
 

@@ -15,7 +15,7 @@ def parse_result(text: str, intent: str, confidence: float, *, fallback: bool = 
     top = {"name": "nlu_fallback", "confidence": 0.4} if fallback else ranking[0]
     if fallback:
         ranking.insert(0, top)
-    entity = {"entity": "service", "value": "id-card-replacement", "text": "身份证丢了", "start": 0, "end": 5}
+    entity = {"entity": "service", "value": "id-card-replacement", "start": 0, "end": 5, "extractor": "DIETClassifier"}
     return {"text": text, "intent": top, "entities": [entity], "intent_ranking": ranking}
 
 
