@@ -10,6 +10,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO, NoReturn
 
 import httpx
 
@@ -63,6 +64,7 @@ class RasaProcesses:
     rasa_url: str
     actions_url: str
     logs: list[Path] = field(default_factory=list)
+    files: list[IO[bytes]] = field(default_factory=list)
 
     def wait_ready(self, timeout: float = READY_TIMEOUT) -> None:
         deadline = time.monotonic() + timeout
@@ -95,6 +97,8 @@ class RasaProcesses:
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait(10)
+        for f in self.files:
+            f.close()
 
 
 def start_rasa(
@@ -110,22 +114,22 @@ def start_rasa(
         endpoints = log_dir / "endpoints.yml"
         endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n', encoding="utf-8")
 
-    def output(name: str):  # type: ignore[no-untyped-def]
-        return open(log_dir / f"{name}.log", "wb") if log_dir else None  # noqa: SIM115
-
     logs = [log_dir / "rasa.log", log_dir / "actions.log"] if log_dir else []
+    files = [open(path, "wb") for path in logs]  # noqa: SIM115 (closed by RasaProcesses.stop)
+    rasa_out, actions_out = files or (None, None)
     actions = subprocess.Popen(
         [str(rasa_bin()), "run", "actions", "--port", str(actions_port), "--actions", "actions"],
-        cwd=training, env=rasa_env(ASSISTANT_URL=assistant_url), stdout=output("actions"), stderr=subprocess.STDOUT,
+        cwd=training, env=rasa_env(ASSISTANT_URL=assistant_url), stdout=actions_out, stderr=subprocess.STDOUT,
     )  # fmt: skip
     rasa = subprocess.Popen(
         [
             str(rasa_bin()), "run", "--enable-api", "--port", str(rasa_port), "--cors", "*", "--model", str(model),
             "--endpoints", str(endpoints), "--credentials", str(training / "credentials.yml"),
         ],
-        cwd=training, env=rasa_env(), stdout=output("rasa"), stderr=subprocess.STDOUT,
+        cwd=training, env=rasa_env(), stdout=rasa_out, stderr=subprocess.STDOUT,
     )  # fmt: skip
-    return RasaProcesses(rasa, actions, f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{actions_port}", logs)
+    urls = f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{actions_port}"
+    return RasaProcesses(rasa, actions, *urls, logs=logs, files=files)
 
 
 # --- commands -------------------------------------------------------------------------------------
@@ -179,6 +183,11 @@ def cmd_rasa_run(args: argparse.Namespace) -> int:
         _log(f"no trained Rasa model in {model}: run `assistant rasa train`")
         return 1
     assistant_url = args.assistant_url or f"http://{settings.host}:{settings.port}"
+
+    def terminate(signum: int, frame: object) -> NoReturn:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, terminate)  # stop the children on `kill` as on Ctrl-C
     procs = start_rasa(settings, model=model, assistant_url=assistant_url, rasa_port=args.port)
     try:
         _log("starting the Rasa server and the action server (loading the model takes about a minute)")
