@@ -26,6 +26,7 @@ class Settings(BaseSettings):
     nlu_backend: str = "embedded"  # embedded | rasa
     rasa_url: str = "http://127.0.0.1:5005"
     max_message_chars: int = 500
+    rate_limit_per_minute: int = 60  # messages per client address
     session_ttl_seconds: int = 1800
 
     @model_validator(mode="after")

@@ -1,7 +1,7 @@
 """Load: N concurrent simulated visitors against a running server on loopback, each holding a short
 conversation (question, follow-up, another service). Prints requests/s and latency percentiles.
 
-    ./run &                                    # or: .venv/bin/assistant serve --port 8000
+    ASSISTANT_RATE_LIMIT_PER_MINUTE=1000000 .venv/bin/assistant serve --port 8000 &   # lift the per-client limit
     .venv/bin/python benchmarks/load.py --url http://127.0.0.1:8000 --visitors 20 --rounds 5
 """
 
@@ -49,6 +49,8 @@ async def main(url: str, visitors: int, rounds: int) -> dict:
         start = time.perf_counter()
         await asyncio.gather(*(visitor(client, i, rounds, latencies, errors) for i in range(visitors)))
         elapsed = time.perf_counter() - start
+    if not latencies:
+        raise SystemExit(f"every request failed, e.g. {errors[:1]}")
     lat = np.asarray(latencies)
     return {
         "visitors": visitors, "requests": len(latencies), "errors": len(errors), "seconds": round(elapsed, 1),

@@ -38,8 +38,9 @@ def _validation_message(exc: RequestValidationError) -> str:
     return "; ".join(parts) or "invalid request"
 
 
-def create_app(settings: Settings | None = None, *, engine: Engine | None = None, rate_limit: int = 60) -> Any:
+def create_app(settings: Settings | None = None, *, engine: Engine | None = None, rate_limit: int | None = None) -> Any:
     settings = settings or get_settings()
+    rate_limit = rate_limit or settings.rate_limit_per_minute
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
