@@ -56,8 +56,8 @@ def cmd_kb_check(args: argparse.Namespace) -> int:
         problems += check_against_catalogue(kb, Path(args.catalogue))
     for p in problems:
         print(p)
-    bad = {p.file for p in problems}
-    valid = sum(1 for g in kb.guides if not any(g in f for f in bad))
+    bad = {Path(p.file).stem for p in problems if Path(p.file).parent.name == "guides"}
+    valid = sum(1 for g in kb.guides if g not in bad)
     print(f"{valid} valid guides, {len(problems)} problem(s)")
     return 1 if problems else 0
 
