@@ -18,6 +18,9 @@ HIGH = 0.5  # calibrated confidence to answer directly
 LOW = 0.12  # below this nothing relevant was found
 MAX_FAILURES = 2  # unanswered turns in a row before a human takes over
 HUMAN_CHOICE = "__human__"
+NAMED_MIN = 3
+# Words that ask for "everything this life event involves" rather than one service.
+BUNDLE_CUES = ("办什么", "办哪些", "哪些事", "什么事", "哪些手续", "什么手续", "要办的", "一件事", "what should i do", "what do i need to do", "which services", "what to do")
 _CHOICE = re.compile(r"^\s*(?:第)?([1-9一二三四五])(?:个|项)?\s*$")
 _CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5}
 
@@ -80,7 +83,7 @@ class Dialogue:
             "events": u.events,
         }
         top = u.service
-        named = bool(u.mentioned) and top in u.mentioned
+        named = u.mentioned.get(top or "", 0) >= NAMED_MIN  # a two-character name is too ambiguous to decide alone
         strong = u.confidence >= HIGH or named
         if intent == "request_human":
             return self._handoff(session, text, u.confidence, trace, service=top if strong else session.last_service)
@@ -114,10 +117,15 @@ class Dialogue:
         return reply
 
     def _event(self, u: Understood) -> str | None:
+        """A life event, unless the question is plainly about one service it contains."""
         if not u.events:
             return None
         event, length = max(u.events.items(), key=lambda kv: kv[1])
-        return event if length >= max(u.mentioned.values(), default=0) else None
+        if length < max(u.mentioned.values(), default=0):
+            return None
+        if u.confidence >= HIGH and not any(cue in u.text for cue in BUNDLE_CUES):
+            return None
+        return event
 
     def _picked_choice(self, session: Session, text: str) -> str | None:
         if not session.pending_choices:

@@ -55,7 +55,9 @@ class Retriever:
         self.position = {gid: i for i, gid in enumerate(self.ids)}
         self.lexicon = Lexicon.from_knowledge(kb)
         self.tokenizer = make_tokenizer(self.lexicon.words())
-        self.lexical = LexicalRetriever([guide_document(kb.guides[g], kb) for g in self.ids], self.tokenizer)
+        # documents get the same synonym expansion as queries, so 掉了 (query) meets 丢了 (keyword) at 丢失
+        docs = [self.lexicon.expand(guide_document(kb.guides[g], kb)) for g in self.ids]
+        self.lexical = LexicalRetriever(docs, self.tokenizer)
         self.encoder = encoder
         self.passage_owner: np.ndarray = np.zeros(0, dtype=np.int64)
         self.index: faiss.Index | None = None
