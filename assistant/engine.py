@@ -68,6 +68,8 @@ class Engine:
 
     def replace(self, kb: Knowledge, understanding: Understanding) -> None:
         """Swap in a new knowledge base and index at once; sessions carry on (used by publishing)."""
+        if understanding.remote is None:  # a rebuilt index keeps the configured NLU backend
+            understanding.remote = self.understanding.remote
         dialogue = Dialogue(kb, understanding)
         with self._lock:
             self.kb, self.understanding, self.dialogue = kb, understanding, dialogue

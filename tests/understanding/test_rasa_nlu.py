@@ -89,3 +89,17 @@ def test_embedded_backend_does_not_call_rasa(trained_settings, fake_rasa):
     assert engine.understanding.remote is None
     assert engine.ask(QUESTION).intent == "ask_materials"
     assert len(fake_rasa.texts) == before
+
+
+def test_rebuilt_index_keeps_the_rasa_backend(engine):
+    import copy
+
+    remote = RasaNLU(f"http://127.0.0.1:{free_port()}")
+    configured = copy.copy(engine.understanding)
+    configured.remote = remote
+    own = Engine(engine.kb, configured)
+    rebuilt = copy.copy(engine.understanding)
+    rebuilt.remote = None
+    own.replace(engine.kb, rebuilt)
+    assert own.understanding is rebuilt and rebuilt.remote is remote
+    remote.close()
