@@ -53,7 +53,7 @@ def open_console(context, live, user):
     page = context.new_page()
     errors = []
     page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("dialog", lambda d: d.accept())
+    page.on("dialog", lambda d: (errors.append(f"alert: {d.message}") if d.type == "alert" else None, d.accept()))  # confirm() is fine
     page.goto(f"{live.url}/curator")
     page.fill("#cur-name", user["name"])
     page.fill("#cur-password", user["password"])
@@ -256,7 +256,7 @@ def test_every_admin_and_staff_route_refuses_anonymous_callers(live):
 
 
 SEED = [  # (question, channel, rating): unanswered ones for the review queue, answered ones and ratings for the charts
-    ("我想养一只恐龙当宠物", "web", None), ("我想养一只恐龙当宠物怎么办", "kiosk", None), ("火星签证怎么办", "web", None),
+    ("我想养一只恐龙当宠物", "web", None), ("<img src=x onerror=alert(1)>能不能养恐龙", "web", None), ("我想养一只恐龙当宠物怎么办", "kiosk", None), ("火星签证怎么办", "web", None),
     ("结婚登记在哪里办", "kiosk", 5), ("身份证丢了怎么补办", "web", 4), ("护照办理需要什么材料", "api", 5),
     ("公积金租房提取要什么材料", "web", 3), ("新生儿怎么上户口", "kiosk", 5), ("社保卡丢了怎么办", "web", 2),
 ]
@@ -271,6 +271,8 @@ def test_review_queue_trace_batch_test_analytics_import(live, context, api):
     page = open_console(context, live, PUBLISHER)
     page.click("#tab-review")
     page.wait_for_selector(".cur-group")
+    assert "<img src=x onerror=alert(1)>" in page.inner_text("#cur-review-list")  # shown as text, never as markup
+    assert page.locator("#panel-review img").count() == 0
     group = page.locator(".cur-group", has_text="恐龙").first
     assert "恐龙" in group.inner_text()
     # the attach form is prefilled with the question and the first suggested guide
