@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -11,6 +12,7 @@ from sqlalchemy.orm import Session
 from assistant.handoff.models import ChatLogRow, RatingRow, TicketRow
 
 UNANSWERED = ("no_match", "out_of_scope", "clarify")
+HALL_TZ = ZoneInfo("Asia/Shanghai")  # days and busiest hours as the hall lives them, not UTC
 
 
 def summary(db: Session) -> dict[str, Any]:
@@ -21,6 +23,7 @@ def summary(db: Session) -> dict[str, Any]:
     hours: Counter[int] = Counter()
     unanswered = 0
     for at, channel, service, kind, intent in logs:
+        at = (at if at.tzinfo else at.replace(tzinfo=ZoneInfo("UTC"))).astimezone(HALL_TZ)
         per_day[at.date().isoformat()] += 1
         per_channel[channel] += 1
         hours[at.hour] += 1

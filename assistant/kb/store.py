@@ -79,8 +79,8 @@ def import_knowledge(session: Session, *, kb: Knowledge, author: str = "import",
         "faq": [f.model_dump(mode="json") for f in kb.faq],
     }
     for key, data in documents.items():
-        if not data:  # an import never empties a table by leaving it out (e.g. a JSON list of guides)
-            continue
+        if not data or (isinstance(data, dict) and not any(data.values())):
+            continue  # an import never empties a document by leaving it out (e.g. a JSON list of guides)
         row = session.get(KBDocumentRow, key)
         if row is None:
             session.add(KBDocumentRow(key=key, data=data))

@@ -82,3 +82,17 @@ def test_db_round_trip_keeps_every_document(db):
     assert back.guides == kb.guides
     assert back.life_events == kb.life_events and back.categories == kb.categories
     assert back.synonyms == kb.synonyms and back.faq == kb.faq
+
+
+def test_json_import_of_guides_only_keeps_synonyms_and_events(db):
+    kb, _ = load_knowledge(KNOWLEDGE)
+    with db.session() as s:
+        import_knowledge(s, kb=kb)
+    from assistant.kb.source import Knowledge
+
+    with db.session() as s:
+        report = import_knowledge(s, kb=Knowledge(guides=dict(kb.guides)))
+    assert report.documents_changed == []
+    with db.session() as s:
+        back = load_knowledge_from_db(s)
+    assert back.synonyms == kb.synonyms and back.life_events == kb.life_events

@@ -790,10 +790,10 @@
       var hours = {};
       Object.keys(a.busiest_hours || {}).forEach(function (h) { hours[("0" + h).slice(-2) + ":00"] = a.busiest_hours[h]; });
       var c = clear($("cur-charts"));
-      c.appendChild(barChart("每日问题数 Questions per day (UTC)", a.per_day));
+      c.appendChild(barChart("每日问题数 Questions per day (北京时间)", a.per_day));
       c.appendChild(barChart("渠道 Per channel", a.per_channel, 0, { web: "网页 web", kiosk: "自助终端 kiosk", api: "接口 api" }));
       c.appendChild(barChart("热门事项 Top services", a.top_services, 0, names));
-      c.appendChild(barChart("繁忙时段 Busiest hours (UTC)", hours));
+      c.appendChild(barChart("繁忙时段 Busiest hours (北京时间)", hours));
       c.appendChild(barChart("平均评分 Average rating (1–5)", a.average_rating, 5, names));
     }).catch(function (e) { clear($("cur-kpis")).appendChild(el("p", { className: "st-error", text: e.message })); });
   }
