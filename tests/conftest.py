@@ -11,7 +11,7 @@ from sqlalchemy import create_engine, text
 
 from assistant.db import Database
 from assistant.server.auth import add_user
-from tests.utils.live import CURATOR, STAFF, start_server
+from tests.utils.live import USERS, start_server
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 ROOT = Path(__file__).resolve().parent.parent
@@ -77,7 +77,7 @@ def engine(trained_settings):
 def staff_users(trained_settings):
     db = Database(trained_settings.database_url)
     with db.session() as s:
-        for user in (STAFF, CURATOR):
+        for user in USERS:
             try:
                 add_user(s, **user)
             except ValueError:

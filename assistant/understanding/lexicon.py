@@ -39,12 +39,7 @@ class Lexicon:
 
     def mentioned_services(self, text: str) -> dict[str, int]:
         """Guide ids whose name or colloquial name occurs in ``text``, with the longest matched length."""
-        found: dict[str, int] = {}
-        for surface, ids in self.names.items():
-            if len(surface) >= 2 and _contains(text, surface):
-                for gid in ids:
-                    found[gid] = max(found.get(gid, 0), len(surface))
-        return found
+        return _mentions(self.names, text)
 
     def mark_service(self, text: str) -> str:
         """Replace the longest service name in ``text`` by the placeholder the intent model was trained with."""
@@ -52,16 +47,20 @@ class Lexicon:
         return text.replace(max(found, key=len), SERVICE_MARK, 1) if found else text
 
     def mentioned_events(self, text: str) -> dict[str, int]:
-        found: dict[str, int] = {}
-        for surface, ids in self.event_names.items():
-            if len(surface) >= 2 and _contains(text, surface):
-                for eid in ids:
-                    found[eid] = max(found.get(eid, 0), len(surface))
-        return found
+        return _mentions(self.event_names, text)
 
     def words(self) -> set[str]:
         """Every multi-character surface, for the segmenter's user dictionary."""
         return {w for w in [*self.canonical, *self.canonical.values(), *self.names, *self.event_names] if " " not in w}
+
+
+def _mentions(table: dict[str, set[str]], text: str) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for surface, ids in table.items():
+        if len(surface) >= 2 and _contains(text, surface):
+            for key in ids:
+                found[key] = max(found.get(key, 0), len(surface))
+    return found
 
 
 def _contains(text: str, surface: str) -> bool:

@@ -9,29 +9,13 @@ from pathlib import Path
 import httpx
 import pytest
 
-from assistant.db import Database
-from assistant.server.auth import add_user
-from tests.utils.live import CURATOR, login
+from tests.utils.live import ADMIN, CURATOR, PUBLISHER, login
 
 pytestmark = pytest.mark.timeout(600, func_only=True)  # training the models in the session fixtures is not counted
 
-PUBLISHER = {"name": "zhao", "password": "publisher-pass-1", "role": "publisher", "display_name": "赵发布"}
-ADMIN = {"name": "chen", "password": "admin-pass-1", "role": "admin", "display_name": "陈管理"}
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 NEW_MATERIAL = "护照申请测试材料"
 PASSPORT_QUESTION = "护照办理需要什么材料"
-
-
-@pytest.fixture(scope="module", autouse=True)
-def accounts(trained_settings):
-    db = Database(trained_settings.database_url)
-    with db.session() as s:
-        for user in (PUBLISHER, ADMIN):
-            try:
-                add_user(s, **user)
-            except ValueError:
-                pass
-    db.dispose()
 
 
 @pytest.fixture

@@ -2,27 +2,9 @@ import io
 import time
 
 import httpx
-import pytest
 from openpyxl import Workbook, load_workbook
 
-from assistant.db import Database
-from assistant.server.auth import add_user
-from tests.utils.live import CURATOR, STAFF, app_state, login
-
-PUBLISHER = {"name": "zhang", "password": "publisher-pass-1", "role": "publisher", "display_name": "张发布"}
-ADMIN = {"name": "root", "password": "admin-pass-123", "role": "admin", "display_name": "管理员"}
-
-
-@pytest.fixture(scope="module", autouse=True)
-def more_users(trained_settings, staff_users):
-    db = Database(trained_settings.database_url)
-    with db.session() as s:
-        for user in (PUBLISHER, ADMIN):
-            try:
-                add_user(s, **user)
-            except ValueError:
-                pass
-    db.dispose()
+from tests.utils.live import ADMIN, CURATOR, PUBLISHER, STAFF, app_state, login
 
 
 def session_for(live, user):
@@ -156,10 +138,10 @@ def test_kb_import_dry_run_and_refusal(live):
 
 def test_admin_manages_accounts(live):
     admin = session_for(live, ADMIN)
-    r = admin.post("/api/v1/admin/users", json={"name": "zhao", "password": "window-pass-9", "role": "staff", "window": "B02"})
+    r = admin.post("/api/v1/admin/users", json={"name": "sun-window", "password": "window-pass-9", "role": "staff", "window": "B02"})
     assert r.status_code == 201
-    assert admin.post("/api/v1/admin/users", json={"name": "zhao", "password": "window-pass-9", "role": "staff"}).status_code == 409
+    assert admin.post("/api/v1/admin/users", json={"name": "sun-window", "password": "window-pass-9", "role": "staff"}).status_code == 409
     assert admin.post("/api/v1/admin/users", json={"name": "<b>", "password": "x", "role": "king"}).status_code == 422
-    assert "zhao" in [u["name"] for u in admin.get("/api/v1/admin/users").json()]
+    assert "sun-window" in [u["name"] for u in admin.get("/api/v1/admin/users").json()]
     staff = session_for(live, STAFF)
     assert staff.get("/api/v1/admin/guides").status_code == 403

@@ -11,6 +11,9 @@ from assistant.server.app import create_app
 
 STAFF = {"name": "wang", "password": "window-pass-1", "role": "staff", "display_name": "王芳", "window": "A05"}
 CURATOR = {"name": "li", "password": "curator-pass-1", "role": "curator", "display_name": "李编辑"}
+PUBLISHER = {"name": "zhang", "password": "publisher-pass-1", "role": "publisher", "display_name": "张发布"}
+ADMIN = {"name": "root", "password": "admin-pass-123", "role": "admin", "display_name": "管理员"}
+USERS = (STAFF, CURATOR, PUBLISHER, ADMIN)
 
 
 def free_port() -> int:
