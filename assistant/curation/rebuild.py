@@ -3,23 +3,32 @@ once. Until it is ready, and if it fails, the assistant keeps answering from the
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
+import shutil
 import threading
 import time
 from pathlib import Path
 from typing import Any, Callable
 
+import yaml
+
 from assistant.db import Database
 from assistant.engine import Engine
+from assistant.kb.source import Knowledge
 from assistant.kb.store import load_knowledge_from_db
-from assistant.understanding.model import Understanding
+from assistant.understanding.model import Understanding, train
+from assistant.understanding.nlu_data import generate_nlu, write_nlu
 
 log = logging.getLogger("assistant.rebuild")
 
 
 class Rebuilder:
-    def __init__(self, engine: Engine, db: Database, models: Path, cache: Path) -> None:
+    def __init__(self, engine: Engine, db: Database, models: Path, cache: Path, *, templates: Path | None = None) -> None:
         self.engine, self.db, self.models, self.cache = engine, db, models, cache
+        self.templates = templates  # when set, changed service names retrain the intent data and models
+        self.trained_key = names_key(engine.kb)
         self._lock = threading.Lock()
         self._again = False
         self._thread: threading.Thread | None = None
@@ -50,18 +59,50 @@ class Rebuilder:
         try:
             with self.db.session() as session:
                 kb = load_knowledge_from_db(session)
-            understanding = Understanding.load(kb, self.models, cache_dir=self.cache)
+            key = names_key(kb)
+            retrain = self.templates is not None and self.templates.exists() and key != self.trained_key
+            models = self._retrain(kb) if retrain else self.models
+            understanding = Understanding.load(kb, models, cache_dir=self.cache)
             if self.before_swap is not None:
                 self.before_swap()
             self.engine.replace(kb, understanding)
+            if retrain:
+                self._promote(models)
+                self.trained_key = key
         except Exception as exc:  # the old index keeps serving; the error is shown to the publisher
             log.exception("rebuild failed")
             self.status.update(state="failed", error=f"{type(exc).__name__}: {exc}", finished=time.time())
             return
         self.status.update(state="ready", finished=time.time(), generation=self.status["generation"] + 1, guides=len(kb.guides))
 
+    def _retrain(self, kb: Knowledge) -> Path:
+        """Intent data regenerated from the templates and the new names; models trained beside the old."""
+        self.status["step"] = "retraining the intent model and adapter"
+        staging = self.models.with_name(self.models.name + ".next")
+        shutil.rmtree(staging, ignore_errors=True)
+        data = generate_nlu(yaml.safe_load(self.templates.read_text(encoding="utf-8")), kb)  # type: ignore[union-attr]
+        write_nlu(data, staging / "nlu.yml")
+        train(kb, staging / "nlu.yml", staging, log=log.info)
+        return staging
+
+    def _promote(self, staging: Path) -> None:
+        """Swap the model directories (the old one is kept as .previous until the next promotion)."""
+        previous = self.models.with_name(self.models.name + ".previous")
+        shutil.rmtree(previous, ignore_errors=True)
+        if self.models.exists():
+            self.models.rename(previous)
+        staging.rename(self.models)
+        self.status.pop("step", None)
+
     def wait(self, timeout: float = 120) -> dict[str, Any]:
         thread = self._thread
         if thread is not None:
             thread.join(timeout)
         return dict(self.status)
+
+
+def names_key(kb: Knowledge) -> str:
+    """What the intent data is generated from: service names, keywords, colloquial names."""
+    names = {gid: [g.name, g.name_en, *g.keywords] for gid, g in sorted(kb.guides.items())}
+    blob = json.dumps([names, kb.synonyms.services], ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(blob.encode()).hexdigest()

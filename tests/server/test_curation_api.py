@@ -14,7 +14,7 @@ def session_for(live, user):
 
 
 def wait_rebuild(c, generation_before):
-    for _ in range(600):
+    for _ in range(1500):
         status = c.get("/api/v1/admin/rebuild").json()
         if status["state"] == "failed" or (status["state"] == "ready" and status["generation"] > generation_before):
             return status
