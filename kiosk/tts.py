@@ -23,6 +23,9 @@ def available() -> bool:
     return shutil.which("espeak-ng") is not None or shutil.which("espeak") is not None
 
 
+WAV_HEADER = 44  # bytes of a WAV file with no sound in it
+
+
 class Speaker:
     def __init__(self, out_dir: Path | None = None, voices: dict[str, str] | None = None, rate: int = 160) -> None:
         self.out_dir = Path(out_dir or tempfile.mkdtemp(prefix="kiosk-tts-"))
@@ -56,8 +59,11 @@ class Speaker:
         """Blocking: write ``text`` as a WAV to ``path`` (only from the worker thread, or without one)."""
         engine = self._init()
         engine.setProperty("voice", self.voices.get(lang, self.voices["zh"]))
-        engine.save_to_file(text, str(path))
-        engine.runAndWait()
+        for _ in range(3):  # espeak sometimes leaves only the 44-byte WAV header (seen on a fresh engine): retry
+            engine.save_to_file(text, str(path))
+            engine.runAndWait()
+            if path.exists() and path.stat().st_size > WAV_HEADER:
+                break
         return path
 
     def _init(self) -> Any:
@@ -82,5 +88,5 @@ class Speaker:
             except Exception as exc:  # noqa: BLE001 - reading aloud must never take the kiosk down
                 self.errors.append(repr(exc))
                 continue
-            if generation == self._generation and on_ready is not None and path.exists() and path.stat().st_size > 0:
+            if generation == self._generation and on_ready is not None and path.exists() and path.stat().st_size > WAV_HEADER:
                 on_ready(path)

@@ -13,9 +13,8 @@ pytestmark = pytest.mark.skipif(not tts.available(), reason="espeak-ng is not in
 def test_speak_returns_at_once_and_writes_a_wav_in_the_background(tmp_path: Path) -> None:
     speaker = tts.Speaker(tmp_path)
     ready: list[Path] = []
-    started = time.monotonic()
     speaker.speak("请到一楼服务台取号", "zh", ready.append)
-    assert time.monotonic() - started < 0.5  # non-blocking
+    assert not ready  # speak() only queues: the file arrives later from the worker thread
     deadline = time.monotonic() + 30
     while not ready and time.monotonic() < deadline:
         time.sleep(0.05)
