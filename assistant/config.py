@@ -23,6 +23,7 @@ class Settings(BaseSettings):
     secret_key: str = DEV_SECRET
     host: str = "127.0.0.1"
     port: int = 8000
+    encoder_path: Path | None = None  # any sentence-transformers model directory instead of the bundled e5
     nlu_backend: str = "embedded"  # embedded | rasa
     rasa_url: str = "http://127.0.0.1:5005"
     max_message_chars: int = 500

@@ -58,7 +58,7 @@ class Engine:
         paths = Paths.of(settings)
         if not (paths.models / "intent" / "params.json").exists():
             log(f"no trained models in {paths.models}; training now")
-            train(kb, nlu_file(settings), paths.models, log=log)
+            train(kb, nlu_file(settings), paths.models, base_encoder=settings.encoder_path, log=log)
         understanding = Understanding.load(kb, paths.models, cache_dir=paths.cache)
         if settings.nlu_backend == "rasa":
             understanding.remote = RasaNLU(settings.rasa_url)

@@ -25,8 +25,8 @@ log = logging.getLogger("assistant.rebuild")
 
 
 class Rebuilder:
-    def __init__(self, engine: Engine, db: Database, models: Path, cache: Path, *, templates: Path | None = None) -> None:
-        self.engine, self.db, self.models, self.cache = engine, db, models, cache
+    def __init__(self, engine: Engine, db: Database, models: Path, cache: Path, *, templates: Path | None = None, base_encoder: Path | None = None) -> None:
+        self.engine, self.db, self.models, self.cache, self.base_encoder = engine, db, models, cache, base_encoder
         self.templates = templates  # when set, changed service names retrain the intent data and models
         self.trained_key = names_key(engine.kb)
         self._lock = threading.Lock()
@@ -82,7 +82,7 @@ class Rebuilder:
         shutil.rmtree(staging, ignore_errors=True)
         data = generate_nlu(yaml.safe_load(self.templates.read_text(encoding="utf-8")), kb)  # type: ignore[union-attr]
         write_nlu(data, staging / "nlu.yml")
-        train(kb, staging / "nlu.yml", staging, log=log.info)
+        train(kb, staging / "nlu.yml", staging, base_encoder=self.base_encoder, log=log.info)
         return staging
 
     def _promote(self, staging: Path) -> None:

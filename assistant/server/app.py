@@ -48,7 +48,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         eng = engine or Engine.load(settings, db=db, log=log.info)
         hub = Hub()
         paths = Paths.of(settings)
-        rebuilder = Rebuilder(eng, db, paths.models, paths.cache, templates=settings.training_dir / "templates.yml")
+        rebuilder = Rebuilder(eng, db, paths.models, paths.cache, templates=settings.training_dir / "templates.yml", base_encoder=settings.encoder_path)
         app.state.assistant = AppState(settings, db, eng, Conversations(eng, db, hub.publish), hub, RateLimiter(rate_limit, 60), rebuilder)
         yield
         db.dispose()

@@ -81,15 +81,16 @@ def load_encoder(path: Path | None) -> SentenceTransformer:
 
 
 def encode(model: SentenceTransformer, texts: list[str], kind: str) -> np.ndarray:
-    vecs = model.encode(texts, prompt_name=kind, convert_to_numpy=True, normalize_embeddings=True, show_progress_bar=False, batch_size=32)
+    prompt = kind if kind in (model.prompts or {}) else None  # a configured model may have no query/passage prompts
+    vecs = model.encode(texts, prompt_name=prompt, convert_to_numpy=True, normalize_embeddings=True, show_progress_bar=False, batch_size=32)
     return np.asarray(vecs, dtype=np.float32)
 
 
 def fine_tune_adapter(model: SentenceTransformer, pairs: list[tuple[str, str]], *, epochs: int = 4, scale: float = 20.0, seed: int = 0) -> list[float]:
     """Train only the Dense adapter with MultipleNegativesRankingLoss (in-batch negatives) on (query, passage)
     pairs. e5 is frozen, so its outputs are computed once and cached; returns the loss per epoch."""
-    if not pairs:
-        return []
+    if not pairs or not isinstance(model[0], E5Module):
+        return []  # a configured sentence-transformers model is used as it is
     first, adapter = model[0], model[1]
     queries = torch.from_numpy(first.embed([q for q, _ in pairs], "query"))
     passages = torch.from_numpy(first.embed([p for _, p in pairs], "passage"))

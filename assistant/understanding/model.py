@@ -76,13 +76,15 @@ class TrainReport:
     seconds: float
 
 
-def train(kb: Knowledge, nlu_path: Path, model_dir: Path, *, log=print) -> TrainReport:  # type: ignore[no-untyped-def]
+def train(kb: Knowledge, nlu_path: Path, model_dir: Path, *, base_encoder: Path | None = None, log=print) -> TrainReport:  # type: ignore[no-untyped-def]
     """Fine-tune the adapter, train the intent model and fit the confidence calibration."""
     start = time.perf_counter()
     examples = read_nlu(nlu_path)
     if not examples:
         raise ValueError(f"{nlu_path}: no training examples")
-    encoder = new_encoder()
+    if base_encoder is not None and not (base_encoder / "modules.json").exists():
+        raise FileNotFoundError(f"{base_encoder} is not a sentence-transformers model directory (no modules.json)")
+    encoder = load_encoder(base_encoder) if base_encoder is not None else new_encoder()
     pairs = [(normalize(e.text), normalize(kb.guides[e.service].name)) for e in examples if e.service in kb.guides]
     for gid, guide in kb.guides.items():
         pairs += [(p, normalize(guide.name)) for p in guide_passages(guide, kb)]
