@@ -5,17 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import secrets
-from typing import Any, Awaitable, Callable
+from typing import Any
 
 from assistant.db import Database
-from assistant.dialogue.compose import message
 from assistant.dialogue.manager import HUMAN_CHOICE, Reply
 from assistant.engine import Engine
 from assistant.handoff import service as handoff
 from assistant.privacy import mask
-
-Publish = Callable[[str, dict[str, Any]], Awaitable[None]]
-
 
 def ticket_text(ticket: dict[str, Any], lang: str) -> str:
     if lang == "en":
@@ -32,26 +28,23 @@ def payload(reply: Reply, *, message_id: str, ticket: dict[str, Any] | None = No
 
 
 class Conversations:
-    def __init__(self, engine: Engine, db: Database, publish: Publish | None = None) -> None:
+    def __init__(self, engine: Engine, db: Database) -> None:
         self.engine, self.db = engine, db
-        self.publish = publish
-
-    def _open_ticket_number(self, session_id: str) -> str | None:
-        with self.db.session() as s:
-            ticket = handoff.open_ticket(s, session_id=session_id)
-            return ticket.number if ticket else None
 
     async def handle(self, text: str, *, session_id: str | None, lang: str | None = None, channel: str = "web") -> dict[str, Any]:
         session = self.engine.sessions.get(session_id, channel=channel)
-        number = await asyncio.to_thread(self._open_ticket_number, session.id)
-        if number is not None:  # a person is handling this conversation: the bot stays silent
-            return await asyncio.to_thread(self._to_staff, session.id, number, text, lang or session.lang)
+        silent = await asyncio.to_thread(self._to_staff, session.id, text, lang or session.lang)
+        if silent is not None:  # a person is handling this conversation: the bot stays silent
+            return silent
         reply = await asyncio.to_thread(self.engine.ask, text, session_id=session.id, lang=lang, channel=channel)
         return await asyncio.to_thread(self._record, reply, channel)
 
-    def _to_staff(self, session_id: str, number: str, text: str, lang: str) -> dict[str, Any]:
+    def _to_staff(self, session_id: str, text: str, lang: str) -> dict[str, Any] | None:
+        """If a ticket is open, the message joins its transcript (one transaction); else None."""
         with self.db.session() as s:
-            ticket = handoff.get_ticket(s, number=number)
+            ticket = handoff.open_ticket(s, session_id=session_id)
+            if ticket is None:
+                return None
             row = handoff.add_message(s, ticket=ticket, role="user", text=text)
             info = handoff.info(s, ticket=ticket).to_dict()
         return {
@@ -90,6 +83,3 @@ class Conversations:
     def closed_payload(self, ticket: dict[str, Any], lang: str) -> dict[str, Any]:
         text = "本次人工服务已结束，请为我们的服务评价。" if lang != "en" else "This conversation with staff has ended. Please rate our service."
         return {"type": "ticket_update", "ticket": ticket, "text": text, "rate": True}
-
-    def greeting(self, lang: str) -> str:
-        return message("greet", lang)

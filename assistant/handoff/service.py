@@ -76,9 +76,13 @@ def create_ticket(db: DBSession, *, session_id: str, channel: str, lang: str, gu
         return existing
     day, prefix = today(), _prefix(guide)
     count = db.scalar(select(func.count()).select_from(TicketRow).where(TicketRow.day == day, TicketRow.number.like(f"{prefix}%"))) or 0
+    held = set(db.scalars(select(TicketRow.number).where(TicketRow.status.in_(OPEN), TicketRow.number.like(f"{prefix}%"))))
+    n = count + 1
+    while f"{prefix}{n:03d}" in held:  # a ticket left open overnight keeps its number: no two open alike
+        n += 1
     window = guide.location.windows[0] if guide else GENERAL_WINDOW
     ticket = TicketRow(
-        number=f"{prefix}{count + 1:03d}", day=day, session_id=session_id, channel=channel, lang=lang,
+        number=f"{prefix}{n:03d}", day=day, session_id=session_id, channel=channel, lang=lang,
         service_id=guide.id if guide else None, window=window, status="waiting", reason=reason,
     )  # fmt: skip
     db.add(ticket)
@@ -89,10 +93,12 @@ def create_ticket(db: DBSession, *, session_id: str, channel: str, lang: str, gu
     return ticket
 
 
-def get_ticket(db: DBSession, *, number: str, day: str | None = None) -> TicketRow:
-    ticket = db.scalar(select(TicketRow).where(TicketRow.number == number, TicketRow.day == (day or today())))
+def get_ticket(db: DBSession, *, number: str) -> TicketRow:
+    """Numbers restart every day: an open ticket (even from yesterday) wins, then the newest one."""
+    query = select(TicketRow).where(TicketRow.number == number).order_by(TicketRow.status == "closed", TicketRow.id.desc())
+    ticket = db.scalars(query.limit(1)).first()
     if ticket is None:
-        raise NotFound(f"no ticket {number} today")
+        raise NotFound(f"no ticket {number}")
     return ticket
 
 

@@ -49,7 +49,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         hub = Hub()
         paths = Paths.of(settings)
         rebuilder = Rebuilder(eng, db, paths.models, paths.cache, templates=settings.training_dir / "templates.yml", base_encoder=settings.encoder_path)
-        app.state.assistant = AppState(settings, db, eng, Conversations(eng, db, hub.publish), hub, RateLimiter(rate_limit, 60), rebuilder)
+        app.state.assistant = AppState(settings, db, eng, Conversations(eng, db), hub, RateLimiter(rate_limit, 60), rebuilder)
         yield
         db.dispose()
 

@@ -133,3 +133,19 @@ def test_rate_limit_per_client(trained_settings, engine):
         assert codes[:3] == [200, 200, 200] and codes[3:] == [429, 429]
     finally:
         server.stop()
+
+
+def test_ticket_left_open_overnight_still_routes_and_opens(trained_settings, client):
+    s = sid()
+    number = client.post("/api/v1/handoff", json={"session_id": s}).json()["ticket"]["number"]
+    db = Database(trained_settings.database_url)
+    with db.session() as session:
+        handoff.get_ticket(session, number=number).day = "2000-01-01"
+    db.dispose()
+    quiet = client.post("/api/v1/chat", json={"session_id": s, "text": "我还在等"}).json()
+    assert quiet["silent"] and quiet["ticket"]["number"] == number
+    login(client, STAFF)
+    view = client.get(f"/api/v1/staff/tickets/{number}").json()
+    assert view["messages"][-1]["text"] == "我还在等"
+    newer = client.post("/api/v1/handoff", json={"session_id": sid()}).json()["ticket"]["number"]
+    assert newer != number  # an open number is never given out twice
