@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -103,19 +104,15 @@ def train(kb: Knowledge, nlu_path: Path, model_dir: Path, *, base_encoder: Path 
     log("[3/3] fitting the confidence calibration")
     retriever = Retriever(kb, encoder)
     rows, labels = [], []
-    rng = random.Random(3)
-    sample = [e for e in examples if e.service in kb.guides or e.intent == "out_of_scope" or e.service is None]
-    rng.shuffle(sample)
-    by_text = dict(zip(texts, vectors))
-    for e in sample[:1500]:
-        t = normalize(e.text)
-        hits = retriever.search(t, query_vec=by_text[t], k=5)
+    # questions whose service is known (or none at all); texts and vectors are already computed above
+    usable = [i for i, e in enumerate(examples) if e.service is None or e.service in kb.guides]
+    random.Random(3).shuffle(usable)
+    for i in usable[:1500]:
+        hits = retriever.search(texts[i], query_vec=vectors[i], k=5)
         rows.append(features(hits))
-        labels.append(int(bool(hits) and e.service is not None and hits[0].guide_id == e.service))
+        labels.append(int(bool(hits) and hits[0].guide_id == examples[i].service))
     Calibrator.fit(rows, labels).save(model_dir / "calibration.json")
-    counts: dict[str, int] = {}
-    for e in examples:
-        counts[e.intent] = counts.get(e.intent, 0) + 1
+    counts = dict(Counter(e.intent for e in examples))
     return TrainReport(len(examples), counts, losses, time.perf_counter() - start)
 
 
