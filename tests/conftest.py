@@ -30,7 +30,9 @@ def _postgres_url() -> str | None:
     url = os.environ.get("ASSISTANT_TEST_POSTGRES_URL")
     if not url and os.environ.get("ASSISTANT_REQUIRE_POSTGRES") == "1":
         pytest.fail("ASSISTANT_REQUIRE_POSTGRES=1 but ASSISTANT_TEST_POSTGRES_URL is not set")
-    return url
+    if url and not url.strip().startswith("postgresql"):
+        pytest.fail(f"ASSISTANT_TEST_POSTGRES_URL is not a PostgreSQL URL: {url!r}")
+    return url.strip() if url else None
 
 
 def _reset_postgres(url: str) -> None:

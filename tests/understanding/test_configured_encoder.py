@@ -12,13 +12,17 @@ from tests.conftest import KNOWLEDGE, ROOT
 
 
 def tiny_model(path: Path) -> Path:
-    """A 32-dimensional static-embedding model over single characters, built offline."""
+    """A 32-dimensional static-embedding model over single characters, built offline. Its weights
+    are random, so they are seeded: the test checks the wiring, not a random model's luck."""
+    import torch
     from sentence_transformers.sentence_transformer.modules import StaticEmbedding
 
     chars = sorted({ch for line in (ROOT / "training" / "data" / "nlu.yml").read_text(encoding="utf-8") for ch in line})
     tokenizer = Tokenizer(models.WordLevel({"[UNK]": 0, **{c: i + 1 for i, c in enumerate(chars)}}, unk_token="[UNK]"))
     tokenizer.pre_tokenizer = pre_tokenizers.Split("", behavior="isolated")
-    SentenceTransformer(modules=[StaticEmbedding(tokenizer, embedding_dim=32)], device="cpu").save(str(path))
+    with torch.random.fork_rng():
+        torch.manual_seed(0)
+        SentenceTransformer(modules=[StaticEmbedding(tokenizer, embedding_dim=32)], device="cpu").save(str(path))
     return path
 
 
