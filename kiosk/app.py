@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from pathlib import Path
@@ -51,6 +52,7 @@ class KioskApp(App):
     rated = BooleanProperty(False)
     speaking = BooleanProperty(False)
     error = StringProperty("")
+    idle_left = NumericProperty(0)  # seconds until the idle reset, while the warning shows; 0 otherwise
 
     def __init__(self, backend: Backend, settings: KioskSettings | None = None, *, speaker: Speaker | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -261,12 +263,17 @@ class KioskApp(App):
     # --- idle and privacy ----------------------------------------------------------------------
     def _touched(self, *_args: Any) -> None:
         self.last_touch = self.clock()
+        self.idle_left = 0
 
     def check_idle(self) -> bool:
-        """After ``idle_seconds`` without a touch, forget everything and go home. True when it reset."""
-        if self.clock() - self.last_touch < self.settings.idle_seconds:
-            return False
+        """After ``idle_seconds`` without a touch, forget everything and go home. True when it reset.
+        In the last ``idle_warning_seconds`` a countdown warns whoever is still reading."""
+        left = self.settings.idle_seconds - (self.clock() - self.last_touch)
         if self.current == "home" and not (self.session_id or self.messages):
+            self.idle_left = 0
+            return False
+        if left > 0:
+            self.idle_left = math.ceil(left) if left <= self.settings.idle_warning_seconds else 0
             return False
         self.reset()
         return True
@@ -285,4 +292,5 @@ class KioskApp(App):
         if self.root.ids.sm.has_screen("ask"):
             self.screen("ask").ids.keyboard.clear()
         self.last_touch = self.clock()
+        self.idle_left = 0
         self.show("home")

@@ -16,6 +16,7 @@ class KioskSettings:
     hall_name: str = "示例市政务服务中心"
     hall_name_en: str = "Shili City Government Service Center"
     idle_seconds: float = 90.0
+    idle_warning_seconds: float = 20.0  # a countdown is shown this long before the reset
     language: str = "zh"
     font_scale: float = 1.0
     large_font_scale: float = 1.3
@@ -46,4 +47,6 @@ def load_settings(path: str | Path | None = None) -> KioskSettings:
         raise ValueError(f"{path}: language must be 'zh' or 'en'")
     if settings.idle_seconds <= 0 or not 0.5 <= settings.font_scale <= 3:
         raise ValueError(f"{path}: idle_seconds must be > 0 and font_scale within 0.5-3")
+    if not 0 <= settings.idle_warning_seconds < settings.idle_seconds:
+        raise ValueError(f"{path}: idle_warning_seconds must be >= 0 and less than idle_seconds")
     return settings

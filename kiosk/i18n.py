@@ -24,6 +24,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "categories": "按主题查找", "life_events": "按一件事查找", "guides_of": "{name}", "count": "{n} 项",
         "sample": "示例数据（示例市），非真实办事依据", "keyboard_zh": "中", "keyboard_en": "EN",
         "space": "空格", "updated": "更新于 {d}", "welcome": "您好，请问要办理什么业务？",
+        "idle_warning": "您还在使用吗？{n} 秒后将清除本次查询并回到首页。点此继续",
     },
     "en": {
         "ask": "Ask a question", "ask_sub": "Type what you need to do",
@@ -48,6 +49,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "categories": "Browse by topic", "life_events": "Browse by life event", "guides_of": "{name}", "count": "{n}",
         "sample": "Sample data (fictional Shili City), not for real applications", "keyboard_zh": "中",
         "keyboard_en": "EN", "space": "space", "updated": "Updated {d}", "welcome": "Hello, how can I help you?",
+        "idle_warning": "Still there? This visit will be cleared in {n} s. Tap here to continue",
     },
 }  # fmt: skip
 

@@ -62,6 +62,12 @@ def main(argv: list[str] | None = None) -> int:
     app.screen("chat").ids.scroll.scroll_y = 1
     shot("conversation_materials")
 
+    app.last_touch = app.clock() - (app.settings.idle_seconds - 12)  # 12 s before the idle reset
+    app.check_idle()
+    drive.frames(3)
+    shot("idle_warning")
+    drive.tap(root.ids.idle_button)
+
     drive.tap(app.screen("chat").ids.human)
     drive.wait_until(lambda: app.current == "ticket", 60, "a ticket")
     shot("ticket")

@@ -199,6 +199,39 @@ def test_server_loss_shows_the_banner_and_the_embedded_engine_answers(app: Any, 
     drive.find(app.screen("ticket"), "请到一楼服务台取号")
 
 
+def test_idle_warning_counts_down_and_a_tap_keeps_the_visit(app: Any) -> None:
+    now = [1000.0]
+    app.clock = lambda: now[0]
+    try:
+        app.last_touch = now[0]
+        app.ask("身份证丢了怎么办")
+        drive.wait_until(lambda: len(app.messages) == 2, 30, "an answer")
+        button = app.root.ids.idle_button
+        now[0] += 30  # idle 60 s, warning 20 s: nothing shown yet
+        assert not app.check_idle() and app.idle_left == 0
+        drive.frames(2)
+        assert button.height == 0 and button.opacity == 0
+        now[0] += 15
+        assert not app.check_idle() and app.idle_left == 15
+        drive.frames(2)
+        assert button.height >= 40 and button.opacity == 1 and "15 秒后将清除本次查询" in button.text
+        now[0] += 5
+        app.check_idle()
+        drive.frames(2)
+        assert "10 秒" in button.text
+        drive.tap(button)  # still there: the countdown goes and the conversation stays
+        drive.frames(2)
+        assert app.idle_left == 0 and button.height == 0 and len(app.messages) == 2 and app.current == "chat"
+        now[0] += 59
+        assert not app.check_idle() and app.idle_left == 1 and app.messages
+        now[0] += 1
+        assert app.check_idle() and app.idle_left == 0 and not app.messages
+    finally:
+        import time
+
+        app.clock = time.monotonic
+
+
 def test_idle_timeout_forgets_the_conversation(app: Any) -> None:
     now = [1000.0]
     app.clock = lambda: now[0]

@@ -17,7 +17,7 @@ def test_example_settings_load() -> None:
     assert settings.with_overrides(server_url="http://x").server_url == "http://x"
 
 
-@pytest.mark.parametrize("body", ["bogus = 1", "language = 'fr'", "idle_seconds = 0", "font_scale = 9"])
+@pytest.mark.parametrize("body", ["bogus = 1", "language = 'fr'", "idle_seconds = 0", "font_scale = 9", "idle_warning_seconds = 120", "idle_warning_seconds = -1"])
 def test_bad_settings_are_refused(tmp_path: Path, body: str) -> None:
     path = tmp_path / "kiosk.toml"
     path.write_text(body)
