@@ -270,10 +270,27 @@ def _targets(widget: Any) -> list[Any]:
     return out
 
 
+@pytest.fixture(params=["portrait", "landscape"])
+def orientation(request: pytest.FixtureRequest) -> Iterator[str]:
+    """The window turned to ``request.param`` (the kiosk screen may be mounted either way)."""
+    from kivy.core.window import Window
+
+    if request.param == "landscape":
+        Window.size = (HEIGHT, WIDTH)
+        drive.frames(3)
+    try:
+        yield request.param
+    finally:
+        Window.size = (WIDTH, HEIGHT)
+        drive.frames(3)
+
+
 @pytest.mark.parametrize("large", [False, True])
-def test_every_touch_target_is_at_least_1_5_cm(app: Any, large: bool) -> None:
+def test_every_touch_target_is_at_least_1_5_cm(app: Any, large: bool, orientation: str) -> None:
+    from kivy.core.window import Window
     from kivy.metrics import cm
 
+    assert (Window.width > Window.height) == (orientation == "landscape")
     app.large_text = large
     minimum = cm(1.5)
     app.ask("身份证")
@@ -290,5 +307,7 @@ def test_every_touch_target_is_at_least_1_5_cm(app: Any, large: bool) -> None:
         drive.frames(3)
         for w in _targets(app.screen(name)) + _targets(app.root.ids.topbar):
             assert w.width >= minimum and w.height >= minimum, f"{name}: {type(w).__name__} {getattr(w, 'text', '')!r} is {w.size}"
+            left, _ = w.to_window(w.x, w.y)
+            assert left >= -1 and left + w.width <= Window.width + 1, f"{name}: {getattr(w, 'text', '')!r} sticks out of the window"
             checked += 1
     assert checked > 60
