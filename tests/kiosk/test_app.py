@@ -13,7 +13,7 @@ from sqlalchemy import text
 
 from tests.kiosk.conftest import HEIGHT, WIDTH
 
-from kiosk import drive  # noqa: E402  (after conftest set Kivy's environment)
+from kiosk import drive, tts  # noqa: E402  (after conftest set Kivy's environment)
 from kiosk.backend import EmbeddedBackend, FallbackBackend, HttpBackend
 from kiosk.config import KioskSettings
 from tests.server.conftest import LiveServer, start_server
@@ -197,6 +197,29 @@ def test_server_loss_shows_the_banner_and_the_embedded_engine_answers(app: Any, 
     assert app.ticket["number"] is None, app.ticket
     assert app.screen("ticket").ids.number.text == "", (dict(app.ticket), app.screen("ticket").ids.details.raw)
     drive.find(app.screen("ticket"), "请到一楼服务台取号")
+
+
+@pytest.mark.skipif(not tts.available(), reason="espeak-ng is not installed (scripts/setup installs it)")
+def test_read_aloud_plays_the_answer_and_stop_silences_it(app: Any) -> None:
+    app.ask("身份证丢了怎么办")
+    drive.wait_until(lambda: len(app.messages) == 2, 30, "an answer")
+    speak = app.screen("chat").ids.speak
+    assert speak.text == "朗读"
+    drive.tap(speak)
+    drive.wait_until(lambda: app._sound is not None and app._sound.state == "play", 60, "the answer to play")
+    assert app.speaking and app._sound.length > 5  # the whole answer, not a fragment
+    drive.frames(2)
+    assert speak.text == "停止"
+    drive.tap(speak)
+    drive.frames(2)
+    assert not app.speaking and app._sound is None and speak.text == "朗读"
+    app.read_aloud("好的")  # a short text plays to its end and the button comes back by itself
+    drive.wait_until(lambda: app._sound is not None, 60, "the short text to play")
+    drive.wait_until(lambda: not app.speaking, 30, "playback to end")
+    app.read_aloud("第二段很长的说明文字。" * 5)
+    drive.wait_until(lambda: app._sound is not None, 60, "the long text to play")
+    app.reset()  # leaving (idle, 首页) silences it too
+    assert not app.speaking and app._sound is None
 
 
 def test_idle_warning_counts_down_and_a_tap_keeps_the_visit(app: Any) -> None:
