@@ -222,65 +222,61 @@ def test_read_aloud_plays_the_answer_and_stop_silences_it(app: Any) -> None:
     assert not app.speaking and app._sound is None
 
 
-def test_idle_warning_counts_down_and_a_tap_keeps_the_visit(app: Any) -> None:
-    now = [1000.0]
-    app.clock = lambda: now[0]
-    try:
-        app.last_touch = now[0]
-        app.ask("身份证丢了怎么办")
-        drive.wait_until(lambda: len(app.messages) == 2, 30, "an answer")
-        button = app.root.ids.idle_button
-        now[0] += 30  # idle 60 s, warning 20 s: nothing shown yet
-        assert not app.check_idle() and app.idle_left == 0
-        drive.frames(2)
-        assert button.height == 0 and button.opacity == 0
-        now[0] += 15
-        assert not app.check_idle() and app.idle_left == 15
-        drive.frames(2)
-        assert button.height >= 40 and button.opacity == 1 and "15 秒后将清除本次查询" in button.text
-        now[0] += 5
-        app.check_idle()
-        drive.frames(2)
-        assert "10 秒" in button.text
-        drive.tap(button)  # still there: the countdown goes and the conversation stays
-        drive.frames(2)
-        assert app.idle_left == 0 and button.height == 0 and len(app.messages) == 2 and app.current == "chat"
-        now[0] += 59
-        assert not app.check_idle() and app.idle_left == 1 and app.messages
-        now[0] += 1
-        assert app.check_idle() and app.idle_left == 0 and not app.messages
-    finally:
-        import time
+@pytest.fixture
+def now(app: Any) -> Iterator[list[float]]:
+    """A hand-moved clock for the idle timer: ``now[0] += 30`` is thirty seconds without a touch."""
+    import time
 
-        app.clock = time.monotonic
+    clock = [1000.0]
+    app.clock = lambda: clock[0]
+    app.last_touch = clock[0]
+    yield clock
+    app.clock = time.monotonic
 
 
-def test_idle_timeout_forgets_the_conversation(app: Any) -> None:
-    now = [1000.0]
-    app.clock = lambda: now[0]
-    try:
-        app.last_touch = now[0]
-        app.ask("身份证丢了怎么办")
-        drive.wait_until(lambda: len(app.messages) == 2, 30, "an answer")
-        app.large_text = True
-        assert app.session_id and app.current == "chat" and app.font_scale > 1
-        now[0] += 59
-        assert not app.check_idle() and app.messages
-        drive.tap(app.screen("chat").ids.scroll)  # a touch restarts the countdown
-        now[0] += 59
-        assert not app.check_idle()
-        now[0] += 61
-        assert app.check_idle()
-        drive.frames(2)
-        assert app.current == "home" and not app.session_id and not app.messages and not app.last_reply
-        assert app.font_scale == 1 and app.lang == "zh"
-        assert not app.screen("chat").ids.messages.children
-        now[0] += 1000
-        assert not app.check_idle()  # nothing to forget at home
-    finally:
-        import time
+def test_idle_warning_counts_down_and_a_tap_keeps_the_visit(app: Any, now: list[float]) -> None:
+    app.ask("身份证丢了怎么办")
+    drive.wait_until(lambda: len(app.messages) == 2, 30, "an answer")
+    button = app.root.ids.idle_button
+    now[0] += 30  # idle 60 s, warning 20 s: nothing shown yet
+    assert not app.check_idle() and app.idle_left == 0
+    drive.frames(2)
+    assert button.height == 0 and button.opacity == 0
+    now[0] += 15
+    assert not app.check_idle() and app.idle_left == 15
+    drive.frames(2)
+    assert button.height >= 40 and button.opacity == 1 and "15 秒后将清除本次查询" in button.text
+    now[0] += 5
+    app.check_idle()
+    drive.frames(2)
+    assert "10 秒" in button.text
+    drive.tap(button)  # still there: the countdown goes and the conversation stays
+    drive.frames(2)
+    assert app.idle_left == 0 and button.height == 0 and len(app.messages) == 2 and app.current == "chat"
+    now[0] += 59
+    assert not app.check_idle() and app.idle_left == 1 and app.messages
+    now[0] += 1
+    assert app.check_idle() and app.idle_left == 0 and not app.messages
 
-        app.clock = time.monotonic
+
+def test_idle_timeout_forgets_the_conversation(app: Any, now: list[float]) -> None:
+    app.ask("身份证丢了怎么办")
+    drive.wait_until(lambda: len(app.messages) == 2, 30, "an answer")
+    app.large_text = True
+    assert app.session_id and app.current == "chat" and app.font_scale > 1
+    now[0] += 59
+    assert not app.check_idle() and app.messages
+    drive.tap(app.screen("chat").ids.scroll)  # a touch restarts the countdown
+    now[0] += 59
+    assert not app.check_idle()
+    now[0] += 61
+    assert app.check_idle()
+    drive.frames(2)
+    assert app.current == "home" and not app.session_id and not app.messages and not app.last_reply
+    assert app.font_scale == 1 and app.lang == "zh"
+    assert not app.screen("chat").ids.messages.children
+    now[0] += 1000
+    assert not app.check_idle()  # nothing to forget at home
 
 
 def _targets(widget: Any) -> list[Any]:
