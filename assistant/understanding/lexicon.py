@@ -16,6 +16,7 @@ class Lexicon:
     canonical: dict[str, str] = field(default_factory=dict)
     names: dict[str, set[str]] = field(default_factory=dict)
     event_names: dict[str, set[str]] = field(default_factory=dict)
+    _contained: dict[str, set[str]] | None = field(default=None, repr=False)
 
     @classmethod
     def from_knowledge(cls, kb: Knowledge) -> "Lexicon":
@@ -40,6 +41,28 @@ class Lexicon:
     def mentioned_services(self, text: str) -> dict[str, int]:
         """Guide ids whose name or colloquial name occurs in ``text``, with the longest matched length."""
         return _mentions(self.names, text)
+
+    def name_votes(self, text: str) -> dict[str, int]:
+        """Like ``mentioned_services``, but a name that also lies inside another guide's longer name counts
+        for that guide too: 社保卡 in 社保卡遗失补办 is no evidence against 社会保障卡挂失补办 (社保卡补办)."""
+        found: dict[str, int] = {}
+        for surface, ids in self.names.items():
+            if len(surface) >= 2 and _contains(text, surface):
+                for key in ids | self._containers().get(surface, set()):
+                    found[key] = max(found.get(key, 0), len(surface))
+        return found
+
+    def _containers(self) -> dict[str, set[str]]:
+        """surface -> guides (other than its own) with a longer name containing it; Chinese names only."""
+        if self._contained is None:
+            self._contained = {}
+            for short, own in self.names.items():
+                if short.isascii() or len(short) < 2:
+                    continue
+                for long, ids in self.names.items():
+                    if len(long) > len(short) and short in long and ids - own:
+                        self._contained.setdefault(short, set()).update(ids - own)
+        return self._contained
 
     def mark_service(self, text: str) -> str:
         """Replace the longest service name in ``text`` by the placeholder the intent model was trained with."""

@@ -98,7 +98,7 @@ class Retriever:
                 best[owner] = max(best[owner], sim)
             scores["semantic"] = best
         names = np.zeros(len(self.ids), dtype=np.float32)
-        for gid, length in self.lexicon.mentioned_services(text).items():
+        for gid, length in self.lexicon.name_votes(text).items():
             names[self.position[gid]] = length
         scores["name"] = names
         return scores
@@ -114,7 +114,10 @@ class Retriever:
             if col is None:
                 continue
             order = np.argsort(-col, kind="stable")
-            for rank, i in enumerate(order[:50]):
+            rank, previous = 0, None
+            for position, i in enumerate(order[:50]):
+                if col[i] != previous:  # equal scores share a rank: a tie is not a vote for the first
+                    rank, previous = position, col[i]
                 if col[i] > (0 if name != "semantic" else -1):
                     fused[i] += (NAME_WEIGHT if name == "name" else 1.0) / (RRF_K + rank + 1)
         top = np.argsort(-fused, kind="stable")[:k]

@@ -26,6 +26,22 @@ def test_lexical_channels_find_colloquial_names(lexical_only, query, expected):
     assert lexical_only.search(query)[0].guide_id == expected
 
 
+def test_a_name_inside_another_guides_name_votes_for_both(lexical_only):
+    lexicon = lexical_only.lexicon
+    assert lexicon.mentioned_services("社保卡遗失了") == {"social-security-card": 3}
+    assert lexicon.name_votes("社保卡遗失了") == {"social-security-card": 3, "social-security-card-replacement": 3}
+    # the longer, more specific name still wins its own vote
+    votes = lexicon.name_votes("社保卡补办")
+    assert votes["social-security-card-replacement"] > votes["social-security-card"]
+
+
+def test_tied_name_votes_leave_the_choice_to_the_other_channels(lexical_only):
+    scores = lexical_only.channel_scores("社保卡遗失了补领", None)
+    both = [lexical_only.position[g] for g in ("social-security-card", "social-security-card-replacement")]
+    assert scores["name"][both[0]] == scores["name"][both[1]] > 0
+    assert lexical_only.search("社保卡遗失了补领")[0].guide_id == "social-security-card-replacement"
+
+
 def test_typo_still_matches_through_char_ngrams(lexical_only):
     hits = lexical_only.search("营业执招补领", channels=("char",))
     assert hits[0].guide_id == "business-licence-reissue"
