@@ -53,14 +53,17 @@ class Lexicon:
         return found
 
     def _containers(self) -> dict[str, set[str]]:
-        """surface -> guides (other than its own) with a longer name containing it; Chinese names only."""
+        """surface -> guides (other than its own) with a longer name containing it; Chinese names only.
+        Built from each name's substrings (names are short), not by comparing every pair of names."""
         if self._contained is None:
             self._contained = {}
-            for short, own in self.names.items():
-                if short.isascii() or len(short) < 2:
+            for long, ids in self.names.items():
+                if long.isascii():
                     continue
-                for long, ids in self.names.items():
-                    if len(long) > len(short) and short in long and ids - own:
+                parts = {long[i:j] for i in range(len(long)) for j in range(i + 2, len(long) + 1)} - {long}
+                for short in parts:
+                    own = self.names.get(short)
+                    if own is not None and ids - own and not short.isascii():
                         self._contained.setdefault(short, set()).update(ids - own)
         return self._contained
 
