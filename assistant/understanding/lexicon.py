@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from assistant.kb.source import Knowledge
 from assistant.understanding.nlu_data import SERVICE_MARK
-from assistant.understanding.text import normalize
+from assistant.understanding.text import is_plain_name, normalize
 
 
 @dataclass
@@ -69,7 +69,7 @@ class Lexicon:
 
     def mark_service(self, text: str) -> str:
         """Replace the longest service name in ``text`` by the placeholder the intent model was trained with."""
-        found = [s for s in self.names if len(s) >= 2 and _contains(text, s)]
+        found = [s for s in self.names if len(s) >= 2 and is_plain_name(s) and _contains(text, s)]
         return text.replace(max(found, key=len), SERVICE_MARK, 1) if found else text
 
     def mentioned_events(self, text: str) -> dict[str, int]:

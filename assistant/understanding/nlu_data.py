@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 
 from assistant.kb.source import Knowledge
+from assistant.understanding.text import is_plain_name
 
 INTENTS = (
     "ask_materials", "ask_online", "ask_process", "ask_duration", "ask_fee", "ask_location",
@@ -68,7 +69,7 @@ def _surfaces(kb: Knowledge) -> dict[str, tuple[list[str], list[str]]]:
     out = {}
     for gid, guide in kb.guides.items():
         zh = [guide.name, *guide.keywords, *kb.synonyms.services.get(gid, [])]
-        zh = [s for s in dict.fromkeys(zh) if not s.isascii()]
+        zh = [s for s in dict.fromkeys(zh) if not s.isascii() and is_plain_name(s)]
         en = [guide.name_en.split(" (")[0].lower(), guide.name_en.lower()]
         out[gid] = (zh, list(dict.fromkeys(en)))
     return out

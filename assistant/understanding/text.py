@@ -14,6 +14,9 @@ _LATIN = re.compile(r"[A-Za-z]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\ufeff]")
 _SPACE = re.compile(r"\s+")
 _KEEP = re.compile(r"[\u3400-\u9fffA-Za-z0-9]+")
+# curators write keywords the way people ask (失业金怎么领); such a keyword finds the guide, but it is
+# not a name: the question in it must stay visible to the intent model
+_QUESTION = re.compile(r"怎么|怎样|如何|什么|啥|哪|吗|多久|多少|几天|能不能|可不可以")
 
 
 def normalize(text: str) -> str:
@@ -45,3 +48,8 @@ def char_ngrams(text: str, sizes: tuple[int, ...] = (1, 2, 3)) -> list[str]:
         else:
             grams.append(run)
     return grams
+
+
+def is_plain_name(surface: str) -> bool:
+    """False for a keyword that carries a question (失业金怎么领, 开餐馆要什么证)."""
+    return not _QUESTION.search(surface)

@@ -24,3 +24,15 @@ def test_committed_training_data_is_current_and_complete(tmp_path):
         covered = {e.service for e in examples if e.intent == intent and e.service}
         assert covered == set(kb.guides), intent
     assert any(e.text.isascii() for e in examples if e.intent == "ask_fee")
+
+
+def test_keywords_that_carry_a_question_are_not_service_names_for_the_intent_model():
+    from assistant.understanding.lexicon import Lexicon
+
+    kb, _ = load_knowledge(KNOWLEDGE)
+    lexicon = Lexicon.from_knowledge(kb)
+    assert "失业金怎么领" in lexicon.names  # still finds the guide
+    assert lexicon.mark_service("失业金怎么领") == "□怎么领"  # but the question stays for the intent
+    assert lexicon.mark_service("社保卡怎么办") == "□怎么办"
+    spans = {e.span for e in read_nlu(ROOT / "training" / "data" / "nlu.yml") if e.span}
+    assert spans and not spans & {"失业金怎么领", "社保卡怎么办", "开餐馆要什么证", "失业了怎么办"}
