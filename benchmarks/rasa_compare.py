@@ -33,7 +33,8 @@ from assistant.config import get_settings  # noqa: E402
 from assistant.engine import Engine, nlu_file  # noqa: E402
 from assistant.evaluation import evaluate, read_questions  # noqa: E402
 from assistant.understanding.model import train  # noqa: E402
-from assistant.understanding.rasa_nlu import RasaNLU  # noqa: E402
+from assistant.understanding.rasa_nlu import FALLBACK_INTENT, RasaNLU, prediction_from_parse  # noqa: E402
+from assistant.understanding.text import normalize  # noqa: E402
 from tests.utils.live import free_port  # noqa: E402
 
 
@@ -44,14 +45,32 @@ def rss_mb(pid: int, field: str = "VmRSS") -> float:
     raise RuntimeError(f"no {field} for {pid}")
 
 
-def parse_latency(url: str, texts: list[str]) -> tuple[float, float]:
-    times = []
+def parse_latency(url: str, texts: list[str]) -> tuple[float, float, list[dict]]:
+    """p50 / p95 of Rasa's /model/parse, and its raw answers (to count fallbacks)."""
+    times, answers = [], []
     with httpx.Client(timeout=30) as client:
         for text in texts:
             start = time.perf_counter()
-            client.post(f"{url}/model/parse", json={"text": text}).raise_for_status()
+            response = client.post(f"{url}/model/parse", json={"text": text})
             times.append((time.perf_counter() - start) * 1000)
-    return float(np.percentile(times, 50)), float(np.percentile(times, 95))
+            response.raise_for_status()
+            answers.append(response.json())
+    return float(np.percentile(times, 50)), float(np.percentile(times, 95)), answers
+
+
+def agreement(engine: Engine, texts: list[str], answers: list[dict]) -> dict:
+    """How often Rasa's top intent was its low-confidence `nlu_fallback` (the engine then takes Rasa's best
+    real intent), and how often Rasa's intent differs from the embedded model's on the same question."""
+    fallback = differ = 0
+    for text, data in zip(texts, answers):
+        top = (data.get("intent") or {}).get("name")
+        fallback += top == FALLBACK_INTENT
+        ours = engine.understanding.intents.predict(
+            engine.understanding.retriever.lexicon.mark_service(normalize(text)), engine.understanding.retriever.embed_query(normalize(text))
+        ).intent
+        rasa = prediction_from_parse(data)
+        differ += rasa is None or rasa.intent != ours
+    return {"rasa_fallbacks": fallback, "rasa_differs_from_embedded": differ}
 
 
 def main() -> int:
@@ -97,7 +116,9 @@ def main() -> int:
             engine.understanding.remote = RasaNLU(procs.rasa_url, timeout=5)
             evaluate(engine, items[:5])
             via_rasa = evaluate(engine, items)
-            result["parse_p50_ms"], result["parse_p95_ms"] = parse_latency(procs.rasa_url, [i["text"] for i in items])
+            texts = [i["text"] for i in items]
+            result["parse_p50_ms"], result["parse_p95_ms"], answers = parse_latency(procs.rasa_url, texts)
+            result |= agreement(engine, texts, answers)
             result["rasa_rss_mb"] = rss_mb(procs.rasa.pid)
             result["rasa_peak_rss_mb"] = rss_mb(procs.rasa.pid, "VmHWM")
             result["assistant_rss_with_rasa_mb"] = rss_mb(os.getpid())
@@ -142,6 +163,8 @@ def render(r: dict) -> str:
         ("training time", fmt(r["embedded_train_s"], " s") + " (`assistant train`: e5 adapter, intent model, calibration)",
          fmt(r["rasa_train_s"], " s") + f" (`rasa train`, model {r['rasa_model_mb']:.0f} MB)"),
         ("start-up", "—", f"Rasa server ready after {r['rasa_ready_s']:.0f} s (model load)"),
+        ("Rasa's `nlu_fallback` (low confidence) as top intent", "—", f"{r['rasa_fallbacks']} of {r['questions']} questions"),
+        ("questions where the two intent models disagree", "—", f"{r['rasa_differs_from_embedded']} of {r['questions']}"),
     ]  # fmt: skip
     lines = [
         "# NLU backend: embedded model vs Rasa 3.6",
