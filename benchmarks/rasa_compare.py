@@ -170,7 +170,7 @@ def render(r: dict) -> str:
         "# NLU backend: embedded model vs Rasa 3.6",
         "",
         f"Measured by `benchmarks/rasa_compare.py` on {r['questions']} labelled questions (`{r['file']}`), "
-        f"machine: {r['machine']} (2 cores shared with other work, so timings are noisy). Both columns run the same "
+        f"machine: {r['machine']} (timings depend on what else runs there; this run had the machine to itself). Both columns run the same "
         "engine (retrieval, dialogue, composer); only the intent (and the `service` entity as a hint) comes from a different "
         "model. With Rasa, each question adds an HTTP call to `POST /model/parse`.",
         "",
