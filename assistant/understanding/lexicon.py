@@ -17,6 +17,7 @@ class Lexicon:
     names: dict[str, set[str]] = field(default_factory=dict)
     event_names: dict[str, set[str]] = field(default_factory=dict)
     _contained: dict[str, set[str]] | None = field(default=None, repr=False)
+    _by_guide: dict[str, list[str]] | None = field(default=None, repr=False)
 
     @classmethod
     def from_knowledge(cls, kb: Knowledge) -> "Lexicon":
@@ -71,6 +72,28 @@ class Lexicon:
         """Replace the longest service name in ``text`` by the placeholder the intent model was trained with."""
         found = [s for s in self.names if len(s) >= 2 and is_plain_name(s) and _contains(text, s)]
         return text.replace(max(found, key=len), SERVICE_MARK, 1) if found else text
+
+    def mark_near_name(self, text: str, guide_id: str, *, min_len: int = 4) -> str:
+        """``mark_service`` for a service named in words close to its official name (养老保险关系转移接续
+        for 基本养老保险关系转移接续): mark the longest run of ``min_len``+ characters shared with one of
+        ``guide_id``'s Chinese names. Used for the retrieved guide when no name matched exactly."""
+        best = ""
+        for surface in self._surfaces_of().get(guide_id, []):
+            for size in range(len(surface), max(min_len, len(best) + 1) - 1, -1):
+                hit = next((surface[i : i + size] for i in range(len(surface) - size + 1) if surface[i : i + size] in text), "")
+                if hit:
+                    best = hit
+                    break
+        return text.replace(best, SERVICE_MARK, 1) if best else text
+
+    def _surfaces_of(self) -> dict[str, list[str]]:
+        if self._by_guide is None:
+            self._by_guide = {}
+            for surface, ids in self.names.items():
+                if not surface.isascii() and is_plain_name(surface):
+                    for gid in ids:
+                        self._by_guide.setdefault(gid, []).append(surface)
+        return self._by_guide
 
     def mentioned_events(self, text: str) -> dict[str, int]:
         return _mentions(self.event_names, text)

@@ -49,6 +49,14 @@ class Understanding:
         retriever = Retriever(kb, encoder, cache_dir=cache_dir)
         return cls(kb, retriever, IntentModel.load(model_dir / "intent"), Calibrator.load(model_dir / "calibration.json"))
 
+    def _mark(self, text: str, hits: list[Hit]) -> str:
+        """The question with its service replaced by the placeholder the intent model was trained with."""
+        lexicon = self.retriever.lexicon
+        marked = lexicon.mark_service(text)
+        if marked == text and hits:
+            marked = lexicon.mark_near_name(text, hits[0].guide_id)
+        return marked
+
     def understand(self, text: str) -> Understood:
         norm = normalize(text)
         vec = self.retriever.embed_query(norm)
@@ -61,7 +69,7 @@ class Understanding:
         return Understood(
             text=norm,
             lang=detect_lang(norm),
-            intent=intent or self.intents.predict(self.retriever.lexicon.mark_service(norm), vector),
+            intent=intent or self.intents.predict(self._mark(norm, hits), vector),
             hits=hits,
             confidence=self.calibrator.confidence(hits),
             events=self.retriever.lexicon.mentioned_events(norm),

@@ -72,3 +72,14 @@ def test_intent_model_round_trip(engine, tmp_path):
 def test_missing_model_gives_clear_error(tmp_path):
     with pytest.raises(FileNotFoundError, match="assistant train"):
         IntentModel.load(tmp_path)
+
+
+def test_a_service_said_close_to_its_official_name_is_masked_for_the_intent_model(lexical_only):
+    lexicon = lexical_only.lexicon
+    text = "养老保险关系转移接续办理"  # official name: 基本养老保险关系转移接续
+    assert lexicon.mark_service(text) == text  # no exact name in it
+    assert lexicon.mark_near_name(text, "pension-transfer") == "□办理"
+    assert lexicon.mark_near_name("不动产权证书弄丢了怎么办", "property-certificate-reissue") == "□弄丢了怎么办"
+    # fewer than four shared characters is no evidence of a name: nothing is masked
+    assert lexicon.mark_near_name("养老金怎么领", "pension-transfer") == "养老金怎么领"
+    assert lexicon.mark_near_name("what do I need", "pension-transfer") == "what do I need"
