@@ -233,7 +233,9 @@ class KioskApp(App):
         self.rated = True
         target, session = dict(self.rating), self.session_id
         self.run_bg(lambda: self.backend.rate(session_id=session, score=score, **target), lambda _r: None, lambda _e: None)
-        Clock.schedule_once(lambda _dt: self.reset(), 3)
+        # home after the thanks, unless the visitor already left: the next visitor's questions stay
+        epoch = self._epoch
+        Clock.schedule_once(lambda _dt: self.reset() if self._epoch == epoch else None, 3)
 
     # --- reading aloud ------------------------------------------------------------------------
     def read_aloud(self, text: str) -> None:

@@ -179,6 +179,29 @@ def test_talk_to_a_person_gets_a_ticket_from_the_real_server_then_rating(app: An
     assert score == 4
 
 
+def test_after_rating_home_comes_by_itself_but_never_wipes_the_next_visitor(app: Any) -> None:
+    import time
+
+    def rate_an_answer() -> None:
+        app.ask("身份证丢了怎么办")
+        drive.wait_until(lambda: len(app.messages) == 2, 30, "an answer")
+        app.finish()
+        assert app.current == "rate"
+        drive.tap(app.screen("rate").ids.star5)
+        drive.wait_until(lambda: app.rated and not app.busy, 30, "the rating")
+
+    rate_an_answer()
+    drive.wait_until(lambda: app.current == "home" and not app.session_id, 10, "home after the thanks")
+    rate_an_answer()
+    drive.tap(app.root.ids.home_button)  # this visitor leaves at once; the next one asks
+    app.ask("办护照要带什么")
+    drive.wait_until(lambda: len(app.messages) == 2, 30, "the next visitor's answer")
+    deadline = time.monotonic() + 4  # past the 3 s the thanks screen waits
+    while time.monotonic() < deadline:
+        drive.frames(1)
+    assert app.current == "chat" and len(app.messages) == 2 and app.session_id
+
+
 def test_server_loss_shows_the_banner_and_the_embedded_engine_answers(app: Any, trained_settings, engine, embedded) -> None:
     server = start_server(trained_settings, engine, rate_limit=100_000)
     app.backend = FallbackBackend(HttpBackend(server.url, timeout=3), embedded)
