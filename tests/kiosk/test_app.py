@@ -257,22 +257,28 @@ def now(app: Any) -> Iterator[list[float]]:
     app.clock = time.monotonic
 
 
+def idle_state(app: Any) -> str:
+    """For assertion messages: what the idle timer is counting from."""
+    return f"last_touch={app.last_touch} now={app.clock()} idle_left={app.idle_left} screen={app.current} messages={len(app.messages)}"
+
+
 def test_idle_warning_counts_down_and_a_tap_keeps_the_visit(app: Any, now: list[float]) -> None:
     app.ask("身份证丢了怎么办")
     drive.wait_until(lambda: len(app.messages) == 2, 30, "an answer")
     button = app.root.ids.idle_button
-    now[0] += 30  # idle 60 s, warning 20 s: nothing shown yet
-    assert not app.check_idle() and app.idle_left == 0
     drive.frames(2)
     assert button.height == 0 and button.opacity == 0
+    app.last_touch = now[0]  # the answer is on screen; idle from here
+    now[0] += 30  # idle 60 s, warning 20 s: nothing shown yet
+    assert not app.check_idle() and app.idle_left == 0, idle_state(app)
     now[0] += 15
-    assert not app.check_idle() and app.idle_left == 15
+    assert not app.check_idle() and app.idle_left == 15, idle_state(app)
     drive.frames(2)
-    assert button.height >= 40 and button.opacity == 1 and "15 秒后将清除本次查询" in button.text
+    assert button.height >= 40 and button.opacity == 1 and "15 秒后将清除本次查询" in button.text, idle_state(app)
     now[0] += 5
     app.check_idle()
     drive.frames(2)
-    assert "10 秒" in button.text
+    assert "10 秒" in button.text, idle_state(app)
     drive.tap(button)  # still there: the countdown goes and the conversation stays
     drive.frames(2)
     assert app.idle_left == 0 and button.height == 0 and len(app.messages) == 2 and app.current == "chat"
