@@ -34,7 +34,6 @@ from assistant.engine import Engine, nlu_file  # noqa: E402
 from assistant.evaluation import evaluate, read_questions  # noqa: E402
 from assistant.understanding.model import train  # noqa: E402
 from assistant.understanding.rasa_nlu import FALLBACK_INTENT, RasaNLU, prediction_from_parse  # noqa: E402
-from assistant.understanding.text import normalize  # noqa: E402
 from tests.utils.live import free_port  # noqa: E402
 
 
@@ -62,14 +61,15 @@ def agreement(engine: Engine, texts: list[str], answers: list[dict]) -> dict:
     """How often Rasa's top intent was its low-confidence `nlu_fallback` (the engine then takes Rasa's best
     real intent), and how often Rasa's intent differs from the embedded model's on the same question."""
     fallback = differ = 0
-    for text, data in zip(texts, answers):
-        top = (data.get("intent") or {}).get("name")
-        fallback += top == FALLBACK_INTENT
-        ours = engine.understanding.intents.predict(
-            engine.understanding.retriever.lexicon.mark_service(normalize(text)), engine.understanding.retriever.embed_query(normalize(text))
-        ).intent
-        rasa = prediction_from_parse(data)
-        differ += rasa is None or rasa.intent != ours
+    understanding = engine.understanding
+    remote, understanding.remote = understanding.remote, None  # the embedded path, exactly as it answers
+    try:
+        for text, data in zip(texts, answers):
+            fallback += (data.get("intent") or {}).get("name") == FALLBACK_INTENT
+            rasa = prediction_from_parse(data)
+            differ += rasa is None or rasa.intent != understanding.understand(text).intent.intent
+    finally:
+        understanding.remote = remote
     return {"rasa_fallbacks": fallback, "rasa_differs_from_embedded": differ}
 
 
