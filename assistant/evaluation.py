@@ -13,9 +13,9 @@ import numpy as np
 
 
 class Asks(Protocol):
-    kb: Any
+    engine: Any
 
-    def ask(self, text: str, *, session_id: str | None = None, lang: str | None = None, channel: str = "web") -> Any: ...
+    def ask(self, text: str, *, session_id: str | None = None, lang: str | None = None, channel: str = "web", record: bool = True) -> Any: ...
 
 
 def read_questions(path: Path) -> list[dict[str, Any]]:
@@ -43,7 +43,7 @@ def _ordered(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [item for _, item in sorted(enumerate(items), key=key)]
 
 
-def evaluate(engine: Asks, items: list[dict[str, Any]]) -> dict[str, Any]:
+def evaluate(assistant: Asks, items: list[dict[str, Any]]) -> dict[str, Any]:
     run = secrets.token_hex(4)
     latencies, errors = [], []
     service_total = service_ok = intent_ok = 0
@@ -52,7 +52,7 @@ def evaluate(engine: Asks, items: list[dict[str, Any]]) -> dict[str, Any]:
     for item in _ordered(items):
         session = f"eval-{run}-{item['session']}" if item.get("session") is not None else None
         start = time.perf_counter()
-        reply = engine.ask(item["text"], session_id=session)
+        reply = assistant.ask(item["text"], session_id=session, channel="api", record=False)  # nothing logged
         latencies.append((time.perf_counter() - start) * 1000)
         gold_service, gold_intent = item.get("service"), item["intent"]
         problems = []
@@ -70,10 +70,10 @@ def evaluate(engine: Asks, items: list[dict[str, Any]]) -> dict[str, Any]:
         oos_tp += pred_oos and gold_oos
         oos_fp += pred_oos and not gold_oos
         oos_fn += gold_oos and not pred_oos
-        if gold_intent == "ask_materials" and gold_service in engine.kb.guides:
+        if gold_intent == "ask_materials" and gold_service in assistant.engine.kb.guides:
             mat_total += 1
             english = getattr(reply, "lang", "zh") == "en"
-            required = [(m.name_en or m.name) if english else m.name for m in engine.kb.guides[gold_service].required_materials]
+            required = [(m.name_en or m.name) if english else m.name for m in assistant.engine.kb.guides[gold_service].required_materials]
             missing = [m for m in required if m not in reply.materials]
             if not missing and reply.service == gold_service:
                 mat_ok += 1

@@ -32,6 +32,7 @@ from assistant.commands.rasa import rasa_bin, rasa_env, start_rasa, train_comman
 from assistant.config import get_settings  # noqa: E402
 from assistant.engine import Engine, nlu_file  # noqa: E402
 from assistant.evaluation import evaluate, read_questions  # noqa: E402
+from assistant.service import open_assistant  # noqa: E402
 from assistant.understanding.model import train  # noqa: E402
 from assistant.understanding.rasa_nlu import FALLBACK_INTENT, RasaNLU, prediction_from_parse  # noqa: E402
 from tests.utils.live import free_port  # noqa: E402
@@ -75,7 +76,7 @@ def agreement(engine: Engine, texts: list[str], answers: list[dict]) -> dict:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--questions", default="/work/shared/dev-questions.jsonl")
+    parser.add_argument("--questions", default=str(ROOT.parent / "shared" / "dev-questions.jsonl"))
     parser.add_argument("--model", help="a trained Rasa model (skips timing rasa train)")
     parser.add_argument("--no-embedded-train", action="store_true", help="skip timing the embedded training")
     parser.add_argument("--out", default=str(ROOT / "benchmarks" / "rasa-comparison.md"))
@@ -99,11 +100,12 @@ def main() -> int:
             model = Path(tmp) / "bench.tar.gz"
         result["rasa_model_mb"] = model.stat().st_size / 2**20
 
-        engine = Engine.load(settings, log=lambda _m: None)
+        assistant = open_assistant(settings, log=lambda _m: None)
+        engine = assistant.engine
 
         print("embedded eval ...", file=sys.stderr, flush=True)
-        evaluate(engine, items[:5])  # warm-up
-        embedded = evaluate(engine, items)
+        evaluate(assistant, items[:5])  # warm-up
+        embedded = evaluate(assistant, items)
         result["assistant_rss_mb"] = rss_mb(os.getpid())
 
         procs = start_rasa(settings, model=model, assistant_url="http://127.0.0.1:9", rasa_port=free_port(),
@@ -114,8 +116,8 @@ def main() -> int:
             result["rasa_ready_s"] = time.perf_counter() - start
             print("rasa eval ...", file=sys.stderr, flush=True)
             engine.understanding.remote = RasaNLU(procs.rasa_url, timeout=5)
-            evaluate(engine, items[:5])
-            via_rasa = evaluate(engine, items)
+            evaluate(assistant, items[:5])
+            via_rasa = evaluate(assistant, items)
             texts = [i["text"] for i in items]
             result["parse_p50_ms"], result["parse_p95_ms"], answers = parse_latency(procs.rasa_url, texts)
             result |= agreement(engine, texts, answers)

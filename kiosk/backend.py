@@ -9,7 +9,6 @@ itself: answers, materials, handoff and tickets all come from here.
 from __future__ import annotations
 
 import io
-import secrets
 import threading
 import time
 from typing import Any, Callable, Protocol
@@ -106,73 +105,75 @@ class HttpBackend:
         self.client.close()
 
 
-NO_QUEUE_TICKET: Json = {"number": None, "window": None, "wait_minutes": None, "status": "no_queue", "service": None}
-
-
 class EmbeddedBackend:
-    """The engine in this process (loaded on first use when given a loader). No server means no queue:
-    a handoff gets a ticket without a number, and the kiosk sends the person to the front desk."""
+    """The one entry (``assistant.service.Assistant``) in this process, over the local database (loaded on
+    first use when given a loader). ``staffed`` says whether window staff serve that database: an offline
+    kiosk's is not, and the service then tells the person plainly to go to the front desk."""
 
     offline = False
 
-    def __init__(self, engine: Any = None, *, loader: Callable[[], Any] | None = None) -> None:
-        if engine is None and loader is None:
-            raise ValueError("give an engine or a loader")
-        self._engine, self._loader = engine, loader
+    def __init__(self, assistant: Any = None, *, loader: Callable[[], Any] | None = None) -> None:
+        if assistant is None and loader is None:
+            raise ValueError("give an assistant or a loader")
+        self._assistant, self._loader = assistant, loader
         self._lock = threading.Lock()
-        self.ratings: list[Json] = []  # no database here: kept for the session's lifetime only
 
     @classmethod
-    def from_settings(cls, data_dir: str = "") -> "EmbeddedBackend":
+    def from_settings(cls, data_dir: str = "", *, staffed: bool = False) -> "EmbeddedBackend":
         def load() -> Any:
             from assistant.config import Settings, get_settings
-            from assistant.engine import Engine
+            from assistant.service import open_assistant
 
             settings = Settings(data_dir=data_dir) if data_dir else get_settings()
-            return Engine.load(settings, log=lambda _m: None)
+            return open_assistant(settings, staffed=staffed, log=lambda _m: None)
 
         return cls(loader=load)
 
     @property
-    def engine(self) -> Any:
+    def assistant(self) -> Any:
         with self._lock:
-            if self._engine is None:
+            if self._assistant is None:
                 assert self._loader is not None
-                self._engine = self._loader()
-            return self._engine
+                self._assistant = self._loader()
+            return self._assistant
+
+    @property
+    def engine(self) -> Any:
+        return self.assistant.engine
 
     def warm(self) -> None:
-        _ = self.engine
+        _ = self.assistant
 
     def ask(self, text: str, *, session_id: str | None = None, lang: str | None = None) -> Json:
-        from assistant.conversation import payload
-
         text = text.strip()[:500]
         if not text:
             raise BackendError("empty question", 422)
-        reply = self.engine.ask(text, session_id=session_id, lang=lang, channel=CHANNEL)
-        data = payload(reply, message_id=secrets.token_hex(8))
-        if reply.handoff:
-            data["ticket"] = {**NO_QUEUE_TICKET, "service": reply.service}
-        return data
+        return self.assistant.ask(text, session_id=session_id, lang=lang, channel=CHANNEL).model_dump(mode="json")
 
     def handoff(self, *, session_id: str | None = None, lang: str | None = None) -> Json:
-        from assistant.dialogue.manager import HUMAN_CHOICE
-
-        return self.ask(HUMAN_CHOICE, session_id=session_id, lang=lang)
+        return self.assistant.request_handoff(session_id=session_id, lang=lang, channel=CHANNEL).model_dump(mode="json")
 
     def rate(self, *, session_id: str, score: int, message_id: str | None = None, ticket_number: str | None = None, comment: str | None = None) -> Json:
+        from assistant.handoff.service import Conflict, NotFound
+
         if not 1 <= score <= 5:
             raise BackendError("score must be 1-5", 422)
-        row = _omit_none(session_id=session_id, score=score, message_id=message_id, ticket_number=ticket_number, comment=comment)
-        self.ratings.append({**row, "channel": CHANNEL, "at": time.time()})
-        return {"id": None, "score": score, "service": None, "needs_review": score <= 2, "stored": "local"}
+        if (message_id is None) == (ticket_number is None):
+            raise BackendError("give either message_id or ticket_number", 422)
+        try:
+            return self.assistant.rate(
+                session_id=session_id, score=score, comment=comment, channel=CHANNEL, message_id=message_id, ticket_number=ticket_number,
+            )  # fmt: skip
+        except NotFound as exc:
+            raise BackendError(str(exc), 404) from None
+        except Conflict as exc:
+            raise BackendError(str(exc), 409) from None
 
     def guides(self, *, category: str | None = None, life_event: str | None = None) -> list[Json]:
-        from assistant.server.routes.guides import summary
+        from assistant.kb.public import guide_summary
 
         found = self.engine.kb.guides.values()
-        return [summary(g) for g in found if (category is None or g.category == category) and (life_event is None or life_event in g.life_events)]
+        return [guide_summary(g) for g in found if (category is None or g.category == category) and (life_event is None or life_event in g.life_events)]
 
     def _guide(self, guide_id: str) -> Any:
         guide = self.engine.kb.guides.get(guide_id)
@@ -181,9 +182,9 @@ class EmbeddedBackend:
         return guide
 
     def guide(self, guide_id: str) -> Json:
-        from assistant.kb.store import guide_json
+        from assistant.kb.public import public_guide
 
-        return guide_json(self._guide(guide_id))
+        return public_guide(self._guide(guide_id))
 
     def categories(self) -> list[Json]:
         kb = self.engine.kb
@@ -268,7 +269,7 @@ class FallbackBackend:
 
 def make_backend(server_url: str = "", *, data_dir: str = "", timeout: float = 8.0, retry_seconds: float = 30.0) -> Backend:
     """A server URL: the server with the embedded engine as fallback; none: the embedded engine."""
-    embedded = EmbeddedBackend.from_settings(data_dir)
     if not server_url:
-        return embedded
+        return EmbeddedBackend.from_settings(data_dir)
+    embedded = EmbeddedBackend.from_settings(data_dir)  # offline: no window staff see its tickets
     return FallbackBackend(HttpBackend(server_url, timeout=timeout), embedded, retry_seconds=retry_seconds)

@@ -63,6 +63,9 @@ def trained_settings(tmp_path_factory: pytest.TempPathFactory):
     from assistant.engine import Engine
 
     data = tmp_path_factory.mktemp("data")
+    reuse = os.environ.get("ASSISTANT_TEST_TRAINED_DIR")  # a developer's shortcut: a data dir trained before
+    if reuse and (Path(reuse) / "models" / "intent" / "params.json").exists():
+        shutil.copytree(reuse, data, dirs_exist_ok=True)
     settings = Settings(data_dir=data, knowledge_dir=KNOWLEDGE, training_dir=ROOT / "training")
     Engine.load(settings, log=lambda _msg: None)  # imports and trains
     return settings
@@ -73,6 +76,17 @@ def engine(trained_settings):
     from assistant.engine import Engine
 
     return Engine.load(trained_settings, log=lambda _msg: None)
+
+
+@pytest.fixture(scope="session")
+def assistant(trained_settings, engine):
+    """The one entry over the trained engine and the run's database (tickets are real)."""
+    from assistant.service import Assistant
+    from assistant.storage import DatabaseStorage
+
+    db = Database(trained_settings.database_url)
+    yield Assistant(engine, DatabaseStorage(db, lambda gid: engine.kb.guides.get(gid or "")))
+    db.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -48,33 +48,22 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def reply_json(reply: Any, text: str) -> dict[str, Any]:
-    data = reply.to_dict()
-    return {
-        "text": text,
-        "session": data["session_id"],
-        "intent": data["intent"],
-        "service": data["service"],
-        "confidence": data["confidence"],
-        "answer": data["answer"],
-        "materials": data["materials"],
-        "online": data["online"],
-        "handoff": data["handoff"],
-        "choices": data["choices"],
-        "kind": data["kind"],
-        "lang": data["lang"],
-        "guide": data["guide"],
-    }
+    data = reply.model_dump(mode="json", exclude={"buttons", "materials_detail", "message_id", "silent", "text"})
+    return {"text": text, "session": data.pop("session_id"), **data}
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    from assistant.engine import Engine
+    from assistant.service import open_assistant
 
     if not args.jsonl and args.text is None:
         _log("give a question, or --jsonl to read JSON lines from stdin")
         return 2
-    engine = Engine.load(_settings(args), log=_log)
+    assistant = open_assistant(_settings(args), log=_log)
     if not args.jsonl:
-        reply = engine.ask(args.text, session_id=args.session, lang=args.lang)
+        if not args.text.strip():
+            _log("the question is empty")
+            return 2
+        reply = assistant.ask(args.text, session_id=args.session, lang=args.lang, channel="cli")
         print(json.dumps(reply_json(reply, args.text), ensure_ascii=False, indent=1) if args.json else reply.answer)
         return 0
     status = 0
@@ -83,10 +72,12 @@ def cmd_ask(args: argparse.Namespace) -> int:
             continue
         try:
             item = json.loads(line)
-            if not isinstance(item, dict) or not isinstance(item.get("text"), str):
+            if not isinstance(item, dict) or not isinstance(item.get("text"), str) or not item["text"].strip():
                 raise ValueError('expected {"text": "...", "session": optional}')
-            session = item.get("session")
-            reply = engine.ask(item["text"], session_id=str(session) if session is not None else None, lang=item.get("lang"))
+            session, lang = item.get("session"), item.get("lang")
+            if lang not in (None, "zh", "en"):
+                raise ValueError('"lang" must be "zh" or "en"')
+            reply = assistant.ask(item["text"], session_id=str(session)[:64] if session is not None else None, lang=lang, channel="cli")
             print(json.dumps(reply_json(reply, item["text"]), ensure_ascii=False), flush=True)
         except ValueError as exc:  # JSONDecodeError is a ValueError
             print(json.dumps({"line": n, "error": str(exc)}, ensure_ascii=False), flush=True)
@@ -95,8 +86,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from assistant.engine import Engine
     from assistant.evaluation import evaluate, format_report, read_questions
+    from assistant.service import open_assistant
 
     try:
         items = read_questions(Path(args.file))
@@ -106,12 +97,12 @@ def cmd_eval(args: argparse.Namespace) -> int:
     settings = _settings(args)
     if args.backend:
         settings = settings.model_copy(update={"nlu_backend": args.backend})
-    engine = Engine.load(settings, log=_log)
-    remote = engine.understanding.remote
+    assistant = open_assistant(settings, log=_log)
+    remote = assistant.engine.understanding.remote
     if remote is not None and not remote.available():
         _log(f"Rasa is not answering at {remote.url}: start it with `assistant rasa run` (or use --backend embedded)")
         return 1
-    report = evaluate(engine, items)
+    report = evaluate(assistant, items)
     report["backend"] = settings.nlu_backend
     print(json.dumps(report, ensure_ascii=False, indent=1) if args.json else format_report(report))
     return 0

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from assistant.dialogue.words import say
 from assistant.kb.schema import FORM_LABELS, SCOPE_LABELS, Guide, LifeEvent, Material
 
 
@@ -157,21 +158,6 @@ def compose_event(event: LifeEvent, guides: list[Guide], lang: str) -> str:
     return "\n".join(lines)
 
 
-MESSAGES = {
-    "greet": ("您好！我是示例市政务服务中心的智能导办。请说说您要办什么事，例如“身份证丢了怎么补办”。",
-              "Hello! I am the Shili City service center assistant. Tell me what you need to do, e.g. \"I lost my ID card\"."),
-    "goodbye": ("再见，祝您办事顺利！如还有问题，随时问我。", "Goodbye, and good luck! Ask me any time."),
-    "out_of_scope": ("抱歉，这个问题不在政务服务范围内。我可以帮您查询证件、户籍、社保、医保、公积金、企业开办等事项怎么办理；也可以为您转人工。",
-                     "Sorry, that is outside what the service center handles. I can help with ID, household, social security, insurance, housing fund, business and other services, or connect you to a person."),
-    "no_match": ("抱歉，我没找到与您的问题对应的事项。您可以换个说法（例如“营业执照丢了怎么补”），或点“转人工”由窗口工作人员为您解答。",
-                 "Sorry, I could not find a matching service. Try other words (e.g. \"lost business licence\"), or talk to a person at a window."),
-    "clarify": ("您想办理的是以下哪一项？请点选或回复序号：", "Which of these do you mean? Tap one or reply with its number:"),
-    "handoff": ("已为您转接人工服务。", "I have passed your conversation to a member of staff."),
-    "empty": ("请输入您想咨询的问题，例如“社保卡丢了怎么办”。", "Please type your question, e.g. \"I lost my social security card\"."),
-    "need_service": ("请问您要办理哪项业务？例如“居住证”“护照”。", "Which service do you mean? For example \"residence permit\" or \"passport\"."),
-}
-
-
 def message(key: str, lang: str) -> str:
-    zh, en = MESSAGES[key]
-    return zh if _zh(lang) else en
+    """A fixed sentence of the conversation, from the one catalogue of words."""
+    return say(key, lang)

@@ -7,9 +7,9 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from assistant.dialogue.compose import compose_event, compose_guide, message
+from assistant.dialogue.words import say
 from assistant.dialogue.state import Session
 from assistant.kb.source import Knowledge
-from assistant.privacy import mask
 from assistant.understanding.model import Understanding, Understood
 from assistant.understanding.nlu_data import SERVICE_INTENTS
 from assistant.understanding.text import MAX_CHARS, detect_lang, has_content, normalize
@@ -18,6 +18,9 @@ HIGH = 0.5  # calibrated confidence to answer directly
 LOW = 0.12  # below this nothing relevant was found
 MAX_FAILURES = 2  # unanswered turns in a row before a human takes over
 HUMAN_CHOICE = "__human__"
+# A tapped choice. Not "/choose id": Rasa reads a leading "/word" as an intent, so it would never
+# reach the assistant as text.
+CHOOSE = "choose:"
 NAMED_MIN = 3
 # Words that ask for "everything this life event involves" rather than one service.
 BUNDLE_CUES = ("办什么", "办哪些", "哪些事", "什么事", "哪些手续", "什么手续", "要办的", "一件事", "what should i do", "what do i need to do", "which services", "what to do")
@@ -52,13 +55,13 @@ class Dialogue:
         self.kb, self.understanding = kb, understanding
 
     def handle(self, session: Session, text: str, *, lang: str | None = None) -> Reply:
-        text = text[: MAX_CHARS * 4]
-        safe = mask(text)
-        command = text.strip() in (HUMAN_CHOICE, "/human") or text.strip().startswith("/choose ")
+        text = safe = text[: MAX_CHARS * 4]  # already masked by the one entry (assistant.service)
+        human = text.strip() in (HUMAN_CHOICE, "/human")
+        command = human or text.strip().startswith(("/choose ", CHOOSE))
         if command:  # a tapped button: it says nothing about the person's language
             session.lang = lang if lang in ("zh", "en") else session.lang
-        session.add("user", "（点选：转人工）" if text.strip() in (HUMAN_CHOICE, "/human") else safe)
-        if text.strip() in (HUMAN_CHOICE, "/human"):
+        session.add("user", say("picked_human", session.lang) if human else safe)
+        if human:
             return self._finish(session, self._handoff(session, safe, 0.0, {}, service=session.last_service))
         if not has_content(text):
             reply = self._reply(session, safe, "out_of_scope", None, 0.0, message("empty", session.lang), "empty")
@@ -113,7 +116,7 @@ class Dialogue:
             reply.answer += "\n" + message("handoff", session.lang)
             reply.trace["handoff_reason"] = "repeated_failure"
         else:
-            reply.choices = [{"id": HUMAN_CHOICE, "title": "转人工" if session.lang == "zh" else "Talk to a person"}]
+            reply.choices = [{"id": HUMAN_CHOICE, "title": say("choice_human", session.lang)}]
         return reply
 
     def _event(self, u: Understood) -> str | None:
@@ -130,7 +133,7 @@ class Dialogue:
     def _picked_choice(self, session: Session, text: str) -> str | None:
         if not session.pending_choices:
             return None
-        stripped = text.strip().removeprefix("/choose ").strip()
+        stripped = text.strip().removeprefix("/choose ").removeprefix(CHOOSE).strip()
         if stripped in session.pending_choices:
             return stripped
         m = _CHOICE.match(stripped)
@@ -155,7 +158,7 @@ class Dialogue:
         reply = self._reply(session, text, intent, gid, conf, composed.text, "answer", trace=trace)
         reply.materials, reply.materials_detail = composed.materials, composed.materials_detail
         reply.online = {"available": guide.channels.online, "url": str(guide.online_url) if guide.online_url else None}
-        reply.guide = {"id": gid, "name": guide.name if session.lang == "zh" else guide.name_en, "updated_at": guide.updated_at.isoformat(), "url": f"/guides/{gid}"}
+        reply.guide = {"id": gid, "name": guide.name if session.lang == "zh" else guide.name_en, "updated_at": guide.updated_at.isoformat()}
         session.last_service, session.failures = gid, 0
         return reply
 

@@ -11,8 +11,6 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session as DBSession
 
-from assistant.dialogue.manager import Reply
-from assistant.dialogue.state import Turn
 from assistant.handoff.models import ChatLogRow, RatingRow, TicketMessageRow, TicketRow
 from assistant.kb.models import utcnow
 from assistant.kb.schema import Guide
@@ -69,7 +67,7 @@ def open_ticket(db: DBSession, *, session_id: str) -> TicketRow | None:
     return db.scalar(select(TicketRow).where(TicketRow.session_id == session_id, TicketRow.status.in_(OPEN)).order_by(TicketRow.id.desc()))
 
 
-def create_ticket(db: DBSession, *, session_id: str, channel: str, lang: str, guide: Guide | None, transcript: list[Turn], reason: str) -> TicketRow:
+def create_ticket(db: DBSession, *, session_id: str, channel: str, lang: str, guide: Guide | None, transcript: list[Any], reason: str) -> TicketRow:
     """A queue number per hall area and day (A001, A002 ...); the transcript is masked again on the way in."""
     existing = open_ticket(db, session_id=session_id)
     if existing is not None:
@@ -138,7 +136,7 @@ def close(db: DBSession, *, ticket: TicketRow, staff: str, outcome: str) -> None
     add_message(db, ticket=ticket, role="system", text=f"已办结：{mask(outcome)}", author=staff)
 
 
-def log_reply(db: DBSession, *, reply: Reply, channel: str, message_id: str | None = None) -> str:
+def log_reply(db: DBSession, *, reply: Any, channel: str, message_id: str | None = None) -> str:
     message_id = message_id or secrets.token_hex(8)
     review = reply.kind in ("no_match", "out_of_scope") or (reply.kind == "clarify") or (reply.kind == "answer" and reply.confidence < REVIEW_CONFIDENCE)
     db.add(

@@ -16,7 +16,6 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from assistant import __version__
 from assistant.config import Settings, get_settings
-from assistant.conversation import Conversations
 from assistant.db import Database
 from assistant.curation.rebuild import Rebuilder
 from assistant.engine import Engine, Paths
@@ -25,6 +24,8 @@ from assistant.server.hub import Hub
 from assistant.server.ratelimit import RateLimiter
 from assistant.server.routes import admin, chat, guides, health, pages, rasa, staff
 from assistant.server.socketio_channel import create_socketio
+from assistant.service import Assistant
+from assistant.storage import DatabaseStorage
 
 log = logging.getLogger("assistant.server")
 STATIC = Path(__file__).resolve().parent / "static"
@@ -49,7 +50,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         hub = Hub()
         paths = Paths.of(settings)
         rebuilder = Rebuilder(eng, db, paths.models, paths.cache, templates=settings.training_dir / "templates.yml", base_encoder=settings.encoder_path)
-        app.state.assistant = AppState(settings, db, eng, Conversations(eng, db), hub, RateLimiter(rate_limit, 60), rebuilder)
+        assistant = Assistant(eng, DatabaseStorage(db, lambda gid: eng.kb.guides.get(gid or "")))
+        app.state.assistant = AppState(settings, db, eng, assistant, hub, RateLimiter(rate_limit, 60), rebuilder)
         yield
         db.dispose()
 

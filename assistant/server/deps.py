@@ -9,12 +9,12 @@ from fastapi import Depends, HTTPException, Request
 from starlette.requests import HTTPConnection
 
 from assistant.config import Settings
-from assistant.conversation import Conversations
 from assistant.curation.rebuild import Rebuilder
 from assistant.db import Database
 from assistant.engine import Engine
 from assistant.server.hub import Hub
 from assistant.server.ratelimit import RateLimiter
+from assistant.service import Assistant
 
 
 @dataclass
@@ -22,7 +22,7 @@ class AppState:
     settings: Settings
     db: Database
     engine: Engine
-    conversations: Conversations
+    assistant: Assistant
     hub: Hub
     limiter: RateLimiter
     rebuilder: Rebuilder

@@ -6,6 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from assistant.service import BotReply, Button, GuideRef
+
 SessionId = Field(default=None, min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_\-.:]+$")
 
 
@@ -55,3 +57,38 @@ class CallIn(BaseModel):
 
 class CloseIn(BaseModel):
     outcome: str = Field(min_length=1, max_length=1000)
+
+
+# --- responses ------------------------------------------------------------------------------------
+
+
+class GuideLink(GuideRef):
+    url: str  # the full guide page on this server
+
+
+class ChatOut(BotReply):
+    """A reply as the HTTP channels send it: the service's reply plus this server's URLs."""
+
+    guide: GuideLink | None = None  # type: ignore[assignment]
+    qr_url: str | None = None  # QR code of the online entry, when there is one
+
+
+class RatingOut(BaseModel):
+    id: int | None
+    score: int
+    service: str | None
+    needs_review: bool
+
+
+class RasaMessage(BaseModel):
+    recipient_id: str
+    text: str
+    buttons: list[Button] | None = None
+
+
+def chat_out(reply: BotReply) -> ChatOut:
+    """Map a reply to the HTTP wire shape: the adapters, not the engine, know this server's paths."""
+    data = reply.model_dump(exclude={"buttons", "guide"})
+    guide = GuideLink(**reply.guide.model_dump(), url=f"/guides/{reply.guide.id}") if reply.guide else None
+    qr = f"/api/v1/guides/{reply.service}/qr.png" if reply.service and reply.online.get("available") else None
+    return ChatOut(**data, guide=guide, qr_url=qr)

@@ -3,15 +3,18 @@ user_uttered -> bot_uttered {text, quick_replies}, so the unmodified rasa-webcha
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import socketio
 
+
 from assistant.server.deps import AppState
+from assistant.service import BotReply, Message, say
 
 
-def quick_replies(reply: dict[str, Any]) -> list[dict[str, str]]:
-    return [{"content_type": "text", "title": b["title"], "payload": b["payload"]} for b in reply.get("buttons", [])]
+def quick_replies(reply: BotReply) -> list[dict[str, str]]:
+    return [{"content_type": "text", "title": b.title, "payload": b.payload} for b in reply.buttons]
 
 
 def create_socketio(get_state: Any) -> socketio.AsyncServer:
@@ -24,10 +27,8 @@ def create_socketio(get_state: Any) -> socketio.AsyncServer:
             state.hub.leave(*sessions[sid])
 
         async def send(message: dict[str, Any]) -> None:
-            if message.get("type") == "staff_message":
-                await sio.emit("bot_uttered", {"text": f"{message['staff_name']}：{message['text']}"}, to=sid)
-            elif message.get("text"):
-                await sio.emit("bot_uttered", {"text": message["text"]}, to=sid)
+            if message.get("display"):  # staff replies and ticket updates arrive already worded
+                await sio.emit("bot_uttered", {"text": message["display"]}, to=sid)
 
         sessions[sid] = (conversation, send)
         state.hub.join(conversation, send)
@@ -50,22 +51,26 @@ def create_socketio(get_state: Any) -> socketio.AsyncServer:
 
     @sio.on("user_uttered")
     async def user_uttered(sid: str, data: Any = None) -> None:
-        if not isinstance(data, dict) or not isinstance(data.get("message"), str) or not data["message"].strip():
-            await sio.emit("bot_uttered", {"text": "请输入您的问题。"}, to=sid)
-            return
         state: AppState = get_state()
+        custom = data.get("customData") if isinstance(data, dict) else None
+        lang = custom.get("language") if isinstance(custom, dict) else None
+        lang = lang if lang in ("zh", "en") else None
+        if not isinstance(data, dict) or not isinstance(data.get("message"), str) or not data["message"].strip():
+            await sio.emit("bot_uttered", {"text": say("error_empty", lang or "zh")}, to=sid)
+            return
         conversation = sessions.get(sid, (None,))[0] or str(data.get("session_id") or sid)[:64]
         if sid not in sessions:
             bind(sid, conversation)
         if not state.limiter.allow(f"sio:{conversation}"):
-            await sio.emit("bot_uttered", {"text": "消息太频繁，请稍后再试。"}, to=sid)
+            session = state.engine.sessions.peek(conversation)
+            await sio.emit("bot_uttered", {"text": say("error_too_many", lang or (session.lang if session else "zh"))}, to=sid)
             return
-        lang = (data.get("customData") or {}).get("language") if isinstance(data.get("customData"), dict) else None
-        reply = await state.conversations.handle(data["message"][:500], session_id=conversation, lang=lang if lang in ("zh", "en") else None, channel="web")
-        if reply.get("silent"):
+        incoming = Message(text=data["message"][:500], session_id=conversation, lang=lang, channel="web")
+        reply = await asyncio.to_thread(state.assistant.handle, incoming)
+        if reply.silent:
             return
-        message: dict[str, Any] = {"text": reply["answer"]}
-        if reply["buttons"]:
+        message: dict[str, Any] = {"text": reply.answer}
+        if reply.buttons:
             message["quick_replies"] = quick_replies(reply)
         await sio.emit("bot_uttered", message, to=sid)
 

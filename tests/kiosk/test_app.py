@@ -22,8 +22,10 @@ drive.headless_env(WIDTH, HEIGHT)
 
 
 @pytest.fixture(scope="module")
-def embedded(engine) -> EmbeddedBackend:
-    return EmbeddedBackend(engine)
+def embedded(assistant) -> EmbeddedBackend:
+    from assistant.service import Assistant
+
+    return EmbeddedBackend(Assistant(assistant.engine, assistant.storage, staffed=False))
 
 
 @pytest.fixture(scope="module")

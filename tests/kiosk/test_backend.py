@@ -18,8 +18,11 @@ def live(trained_settings, engine) -> Iterator[LiveServer]:
 
 
 @pytest.fixture(scope="module")
-def embedded(engine) -> EmbeddedBackend:
-    return EmbeddedBackend(engine)
+def embedded(assistant) -> EmbeddedBackend:
+    """An offline kiosk: the one entry over the local database, which no window staff serve."""
+    from assistant.service import Assistant
+
+    return EmbeddedBackend(Assistant(assistant.engine, assistant.storage, staffed=False))
 
 
 def test_http_and_embedded_give_the_same_shapes(live: LiveServer, embedded: EmbeddedBackend) -> None:
@@ -27,7 +30,7 @@ def test_http_and_embedded_give_the_same_shapes(live: LiveServer, embedded: Embe
     for backend in (http, embedded):
         reply = backend.ask("换身份证要带什么")
         assert reply["service"] == "id-card-renewal" and reply["materials_detail"] and reply["message_id"]
-        assert {"buttons", "qr_url", "ticket", "silent", "session_id"} <= set(reply)
+        assert {"buttons", "ticket", "silent", "session_id", "choices", "lang"} <= set(reply)  # qr_url is HTTP's own
         assert any(c["id"] == "identity" and c["count"] >= 3 for c in backend.categories())
         assert {g["id"] for g in backend.guides(category="identity")} >= {"id-card-renewal", "id-card-replacement"}
         assert any(e["id"] == "birth" for e in backend.life_events())
@@ -83,10 +86,10 @@ def test_fallback_switches_to_the_embedded_engine_and_back(trained_settings, eng
 
 def test_embedded_loads_lazily_once() -> None:
     calls: list[int] = []
-    backend = EmbeddedBackend(loader=lambda: calls.append(1) or "engine")
+    backend = EmbeddedBackend(loader=lambda: calls.append(1) or "assistant")
     assert calls == []
     backend.warm()
     backend.warm()
-    assert calls == [1] and backend.engine == "engine"
+    assert calls == [1] and backend.assistant == "assistant"
     with pytest.raises(ValueError):
         EmbeddedBackend()

@@ -49,7 +49,8 @@ def test_staff_reply_reaches_visitor_over_websocket(live, client):
         r = client.post(f"/api/v1/staff/tickets/{number}/reply", json={"text": "您好，请问您要办什么业务？"}, headers={"X-CSRF-Token": csrf})
         assert r.status_code == 200 and r.json()["delivered"] == 1
         staff_msg = json.loads(ws.recv(timeout=10))
-        assert staff_msg == {"type": "staff_message", "text": "您好，请问您要办什么业务？", "staff_name": "王芳"}
+        assert (staff_msg["type"], staff_msg["text"], staff_msg["staff_name"]) == ("staff_message", "您好，请问您要办什么业务？", "王芳")
+        assert staff_msg["speaker"] == "工作人员 王芳" and staff_msg["display"] == "工作人员 王芳：您好，请问您要办什么业务？"
         ws.send(json.dumps({"type": "message", "text": "我想问护照"}))
         assert json.loads(ws.recv(timeout=10))["silent"] is True
         r = client.post(f"/api/v1/staff/tickets/{number}/close", json={"outcome": "已电话解答"}, headers={"X-CSRF-Token": csrf})
@@ -114,7 +115,7 @@ def test_anonymous_staff_requests_are_refused(live, method, path):
 
 def test_wrong_role_and_missing_csrf_are_refused(live):
     with httpx.Client(base_url=live.url) as c:
-        csrf = login(c, CURATOR)
+        login(c, CURATOR)
         assert c.get("/api/v1/staff/tickets").status_code == 403
         assert c.get("/api/v1/staff/review").status_code == 200
     with httpx.Client(base_url=live.url) as c:

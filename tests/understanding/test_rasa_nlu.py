@@ -4,6 +4,7 @@ import pytest
 from fastapi import FastAPI
 
 from assistant.engine import Engine
+from assistant.service import open_assistant
 from assistant.understanding.rasa_nlu import RasaNLU, prediction_from_parse
 from tests.utils.live import LiveServer, free_port
 
@@ -63,20 +64,21 @@ def test_unreachable_rasa_returns_none_and_warns_once(caplog):
     nlu.close()
 
 
-def test_unreachable_rasa_falls_back_to_the_embedded_model(engine, monkeypatch):
+def test_unreachable_rasa_falls_back_to_the_embedded_model(assistant, engine, monkeypatch):
     expected = engine.understanding.understand(QUESTION).intent.intent
     assert expected == "ask_materials"
     monkeypatch.setattr(engine.understanding, "remote", RasaNLU(f"http://127.0.0.1:{free_port()}"))
-    reply = engine.ask(QUESTION)
+    reply = assistant.ask(QUESTION)
     assert reply.intent == "ask_materials" and reply.service == "id-card-replacement"
     assert reply.kind == "answer"
 
 
 def test_intents_come_from_rasa_when_configured(trained_settings, fake_rasa):
     settings = trained_settings.model_copy(update={"nlu_backend": "rasa", "rasa_url": fake_rasa.url})
-    engine = Engine.load(settings, log=lambda _msg: None)
+    assistant = open_assistant(settings, log=lambda _msg: None)
+    engine = assistant.engine
     assert isinstance(engine.understanding.remote, RasaNLU)
-    reply = engine.ask(QUESTION)
+    reply = assistant.ask(QUESTION)
     assert QUESTION in fake_rasa.texts
     assert (reply.intent, reply.service, reply.kind) == ("ask_fee", "id-card-replacement", "answer")
     assert reply.trace["intent_scores"]["ask_fee"] == 0.97
@@ -84,14 +86,15 @@ def test_intents_come_from_rasa_when_configured(trained_settings, fake_rasa):
 
 def test_embedded_backend_does_not_call_rasa(trained_settings, fake_rasa):
     settings = trained_settings.model_copy(update={"nlu_backend": "embedded", "rasa_url": fake_rasa.url})
-    engine = Engine.load(settings, log=lambda _msg: None)
+    assistant = open_assistant(settings, log=lambda _msg: None)
+    engine = assistant.engine
     before = len(fake_rasa.texts)
     assert engine.understanding.remote is None
-    assert engine.ask(QUESTION).intent == "ask_materials"
+    assert assistant.ask(QUESTION).intent == "ask_materials"
     assert len(fake_rasa.texts) == before
 
 
-def test_rebuilt_index_keeps_the_rasa_backend(engine):
+def test_rebuilt_index_keeps_the_rasa_backend(assistant, engine):
     import copy
 
     remote = RasaNLU(f"http://127.0.0.1:{free_port()}")

@@ -24,10 +24,8 @@ logger = logging.getLogger(__name__)
 DEFAULT_URL = "http://127.0.0.1:8000"
 TIMEOUT = float(os.environ.get("ASSISTANT_TIMEOUT", "20"))
 _SESSION_OK = re.compile(r"^[A-Za-z0-9_\-.:]{1,64}$")
-UNREACHABLE = {
-    "zh": "抱歉，导办系统暂时无法连接，请稍后再试，或直接到服务大厅咨询台咨询。",
-    "en": "Sorry, the service hall assistant cannot be reached right now. Please try again later or ask at the information desk.",
-}
+# The one sentence written here: without the assistant there is nothing to ask for words or language.
+UNREACHABLE = "抱歉，导办系统暂时无法连接，请稍后再试，或到服务大厅咨询台咨询。/ Sorry, the assistant cannot be reached right now; please try again later or ask at the information desk."
 
 
 class EngineUnavailable(Exception):
@@ -63,17 +61,6 @@ def post(path: str, body: Dict[str, Any]) -> Dict[str, Any]:
         raise EngineUnavailable(f"cannot reach the assistant at {assistant_url()}{path}: {exc}") from None
 
 
-def _lang(tracker: Tracker) -> str:
-    text = tracker.latest_message.get("text") or ""
-    return "en" if text and all(ord(ch) < 0x3000 for ch in text) else "zh"
-
-
-def ticket_text(ticket: Dict[str, Any], lang: str) -> str:
-    if lang == "en":
-        return f"You are already in the queue: number {ticket.get('number')}, window {ticket.get('window')}."
-    return f"您已在排队：排队号 {ticket.get('number')}，请到 {ticket.get('window')} 窗口。"
-
-
 def dispatch_reply(dispatcher: CollectingDispatcher, reply: Dict[str, Any]) -> None:
     if reply.get("silent"):  # a ticket is open: the message went to staff, who answer in person
         return
@@ -81,42 +68,38 @@ def dispatch_reply(dispatcher: CollectingDispatcher, reply: Dict[str, Any]) -> N
     dispatcher.utter_message(text=reply.get("answer") or "", buttons=buttons or None)
 
 
+def forward(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """The person's words go to the assistant's one entry unchanged; it decides and words the reply."""
+    text = (tracker.latest_message.get("text") or "").strip()[:500]
+    if not text:
+        dispatcher.utter_message(response="utter_default")
+        return
+    try:
+        reply = post("/api/v1/chat", {"session_id": session_id(tracker.sender_id), "text": text, "channel": "api"})
+    except EngineUnavailable as exc:
+        logger.warning("%s", exc)
+        dispatcher.utter_message(text=UNREACHABLE)
+        return
+    dispatch_reply(dispatcher, reply)
+
+
 class ActionAnswer(Action):
-    """Any question about a service: the engine decides (answer, clarify, life event, handoff)."""
+    """Every message (a question, a greeting, a tapped button): the assistant decides."""
 
     def name(self) -> Text:
         return "action_answer"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        text = (tracker.latest_message.get("text") or "").strip()[:500]
-        if not text:
-            dispatcher.utter_message(response="utter_default")
-            return []
-        try:
-            reply = post("/api/v1/chat", {"session_id": session_id(tracker.sender_id), "text": text, "channel": "api"})
-        except EngineUnavailable as exc:
-            logger.warning("%s", exc)
-            dispatcher.utter_message(text=UNREACHABLE[_lang(tracker)])
-            return []
-        dispatch_reply(dispatcher, reply)
+        forward(dispatcher, tracker)
         return []
 
 
 class ActionHandoff(Action):
-    """转人工: the engine opens a ticket; tell its queue number, window and wait."""
+    """转人工: the same entry; the assistant opens the ticket and tells it once, in the person's language."""
 
     def name(self) -> Text:
         return "action_handoff"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        try:
-            reply = post("/api/v1/handoff", {"session_id": session_id(tracker.sender_id), "lang": _lang(tracker), "channel": "api"})
-        except EngineUnavailable as exc:
-            logger.warning("%s", exc)
-            dispatcher.utter_message(text=UNREACHABLE[_lang(tracker)])
-            return []
-        if reply.get("silent") and reply.get("ticket"):
-            dispatcher.utter_message(text=ticket_text(reply["ticket"], _lang(tracker)))
-        else:
-            dispatch_reply(dispatcher, reply)
+        forward(dispatcher, tracker)
         return []

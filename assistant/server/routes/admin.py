@@ -283,8 +283,8 @@ async def batch_test(user: Editor, state: StateDep, file: UploadFile = File(...)
     rows = _question_rows(file.filename or "", await _read_upload(file))
     misses, ok, total = [], 0, 0
     for i, (q, expected) in enumerate(rows):
-        reply = state.engine.ask(q, session_id=f"batch-{id(rows)}-{i}", channel="api")
-        state.engine.sessions.drop(reply.session_id)
+        reply = state.assistant.ask(q, session_id=f"batch-{id(rows)}-{i}", channel="api", record=False)
+        state.assistant.forget(reply.session_id)
         if expected is None:
             continue
         total += 1

@@ -2,43 +2,45 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
-from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, WebSocket, WebSocketDisconnect
 from pydantic import ValidationError
 
+
 from assistant.handoff import service as handoff
 from assistant.server.deps import StateDep, rate_limited
-from assistant.server.schemas import ChatIn, HandoffIn, RatingIn
+from assistant.server.schemas import ChatIn, ChatOut, HandoffIn, RatingIn, RatingOut, chat_out
+from assistant.service import Message, say
 
 router = APIRouter(prefix="/api/v1", tags=["chat"])
 
 
 @router.post("/chat", dependencies=[Depends(rate_limited)])
-async def chat(body: ChatIn, state: StateDep) -> dict[str, Any]:
+async def chat(body: ChatIn, state: StateDep) -> ChatOut:
     """Ask the assistant. Replies with the answer, materials, online entry, choices, and a ticket on handoff."""
-    return await state.conversations.handle(body.text, session_id=body.session_id, lang=body.lang, channel=body.channel)
+    message = Message(text=body.text, session_id=body.session_id, lang=body.lang, channel=body.channel)
+    return chat_out(await asyncio.to_thread(state.assistant.handle, message))
 
 
 @router.post("/handoff", dependencies=[Depends(rate_limited)])
-async def request_handoff(body: HandoffIn, state: StateDep) -> dict[str, Any]:
+async def request_handoff(body: HandoffIn, state: StateDep) -> ChatOut:
     """Hand the conversation to a person: a ticket with queue number, window and estimated wait."""
-    return await state.conversations.request_handoff(session_id=body.session_id, lang=body.lang, channel=body.channel)
+    handle = state.assistant.request_handoff
+    return chat_out(await asyncio.to_thread(handle, session_id=body.session_id, lang=body.lang, channel=body.channel))
 
 
 @router.post("/ratings", status_code=201, dependencies=[Depends(rate_limited)])
-def rate(body: RatingIn, state: StateDep) -> dict[str, Any]:
+def rate(body: RatingIn, state: StateDep) -> RatingOut:
     """Rate an answer (message_id) or a finished ticket (ticket_number), 1-5, with an optional comment."""
     if (body.message_id is None) == (body.ticket_number is None):
         raise HTTPException(422, "give either message_id or ticket_number")
     try:
-        with state.db.session() as s:
-            row = handoff.rate(
-                s, session_id=body.session_id, score=body.score, comment=body.comment, channel=body.channel,
-                message_id=body.message_id, ticket_number=body.ticket_number,
-            )  # fmt: skip
-            return {"id": row.id, "score": row.score, "service": row.service_id, "needs_review": row.needs_review}
+        return RatingOut(**state.assistant.rate(
+            session_id=body.session_id, score=body.score, comment=body.comment, channel=body.channel,
+            message_id=body.message_id, ticket_number=body.ticket_number,
+        ))  # fmt: skip
     except handoff.NotFound as exc:
         raise HTTPException(404, str(exc)) from None
     except handoff.Conflict as exc:
@@ -62,13 +64,14 @@ async def live(ws: WebSocket, state: StateDep, session_id: str | None = None) ->
                     raise ValueError("not a message")
                 msg = ChatIn.model_validate({**data, "session_id": session.id})
             except (ValueError, ValidationError):
-                await ws.send_json({"type": "error", "detail": 'send {"type": "message", "text": "..."} with 1-500 characters'})
+                await ws.send_json({"type": "error", "detail": say("error_bad_message", session.lang)})
                 continue
             if not state.limiter.allow(f"ws:{session.id}"):
-                await ws.send_json({"type": "error", "detail": "too many messages; please wait a moment"})
+                await ws.send_json({"type": "error", "detail": say("error_too_many", session.lang)})
                 continue
-            reply = await state.conversations.handle(msg.text, session_id=session.id, lang=msg.lang, channel=msg.channel)
-            await ws.send_json({"type": "reply", **reply})
+            message = Message(text=msg.text, session_id=session.id, lang=msg.lang, channel=msg.channel)
+            reply = chat_out(await asyncio.to_thread(state.assistant.handle, message))
+            await ws.send_json({"type": "reply", **reply.model_dump(mode="json")})
     except WebSocketDisconnect:
         pass
     finally:

@@ -10,18 +10,14 @@ from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import Response
 
 from assistant.kb.schema import Guide
-from assistant.kb.store import guide_json
+from assistant.kb.public import PublicGuide, guide_summary, public_guide
 from assistant.server.deps import StateDep
 
 router = APIRouter(prefix="/api/v1", tags=["guides"])
 
 
 def summary(guide: Guide) -> dict[str, Any]:
-    return {
-        "id": guide.id, "name": guide.name, "name_en": guide.name_en, "category": guide.category,
-        "life_events": guide.life_events, "online": guide.channels.online, "visits": guide.visits,
-        "updated_at": guide.updated_at.isoformat(), "url": f"/guides/{guide.id}",
-    }  # fmt: skip
+    return {**guide_summary(guide), "url": f"/guides/{guide.id}"}
 
 
 def _guide(state: StateDep, guide_id: str) -> Guide:
@@ -38,10 +34,10 @@ def list_guides(state: StateDep, category: str | None = Query(None, max_length=8
     return [summary(g) for g in guides if (category is None or g.category == category) and (life_event is None or life_event in g.life_events)]
 
 
-@router.get("/guides/{guide_id}")
+@router.get("/guides/{guide_id}", response_model=PublicGuide, response_model_exclude_none=True)
 def get_guide(guide_id: str, state: StateDep) -> dict[str, Any]:
-    """One whole guide."""
-    return guide_json(_guide(state, guide_id))
+    """One whole guide, without the staff fields."""
+    return public_guide(_guide(state, guide_id))
 
 
 @router.get("/guides/{guide_id}/qr.png", response_class=Response, responses={200: {"content": {"image/png": {}}}})

@@ -3,23 +3,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+import asyncio
 
 from fastapi import APIRouter, Depends
 
 from assistant.server.deps import StateDep, rate_limited
-from assistant.server.schemas import RasaIn
+from assistant.server.schemas import RasaIn, RasaMessage
+from assistant.service import BotReply, Message
 
 router = APIRouter(prefix="/webhooks/rest", tags=["rasa"])
 
 
-def rasa_messages(recipient: str, reply: dict[str, Any]) -> list[dict[str, Any]]:
-    if reply.get("silent"):
+def rasa_messages(recipient: str, reply: BotReply) -> list[RasaMessage]:
+    if reply.silent:
         return []
-    message: dict[str, Any] = {"recipient_id": recipient, "text": reply["answer"]}
-    if reply["buttons"]:
-        message["buttons"] = [{"title": b["title"], "payload": b["payload"]} for b in reply["buttons"]]
-    return [message]
+    return [RasaMessage(recipient_id=recipient, text=reply.answer, buttons=reply.buttons or None)]
 
 
 @router.get("/")
@@ -28,7 +26,7 @@ def health() -> dict[str, str]:
 
 
 @router.post("/webhook", dependencies=[Depends(rate_limited)])
-async def webhook(body: RasaIn, state: StateDep) -> list[dict[str, Any]]:
+async def webhook(body: RasaIn, state: StateDep) -> list[RasaMessage]:
     lang = (body.metadata or {}).get("lang")
-    reply = await state.conversations.handle(body.message, session_id=body.sender, lang=lang if lang in ("zh", "en") else None, channel="api")
-    return rasa_messages(body.sender, reply)
+    message = Message(text=body.message, session_id=body.sender, lang=lang if lang in ("zh", "en") else None, channel="api")
+    return rasa_messages(body.sender, await asyncio.to_thread(state.assistant.handle, message))

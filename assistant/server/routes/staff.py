@@ -12,6 +12,8 @@ from assistant.handoff.models import ChatLogRow, RatingRow, TicketRow
 from assistant.server.auth import authenticate, login_session, require
 from assistant.server.deps import StateDep
 from assistant.server.schemas import CallIn, CloseIn, LoginIn, StaffReplyIn
+from assistant.service import Update
+from assistant.storage import TicketFacts, facts
 
 router = APIRouter(prefix="/api/v1/staff", tags=["staff"])
 Staff = Annotated[dict[str, Any], Depends(require("staff", "publisher", "curator"))]
@@ -71,21 +73,20 @@ def ticket(number: str, user: WindowStaff, state: StateDep) -> dict[str, Any]:
         return ticket_view(s, _ticket(s, number), with_messages=True)
 
 
-async def _act(state: StateDep, number: str, action: Any) -> tuple[dict[str, Any], str]:
+async def _act(state: StateDep, number: str, action: Any) -> tuple[dict[str, Any], TicketFacts]:
     try:
         with state.db.session() as s:
             t = _ticket(s, number)
             action(s, t)
-            return ticket_view(s, t, with_messages=True), t.session_id
+            return ticket_view(s, t, with_messages=True), facts(s, t)
     except handoff.Conflict as exc:
         raise HTTPException(409, str(exc)) from None
 
 
 @router.post("/tickets/{number}/claim")
 async def claim(number: str, user: WindowStaff, state: StateDep) -> dict[str, Any]:
-    view, session_id = await _act(state, number, lambda s, t: handoff.claim(s, ticket=t, staff=user["display"]))
-    text = f"工作人员{user['display']}已接手您的咨询。" if view["lang"] != "en" else f"{user['display']} from the service center has joined."
-    await state.hub.publish(session_id, {"type": "ticket_update", "ticket": view_ticket(view), "text": text})
+    view, facts = await _act(state, number, lambda s, t: handoff.claim(s, ticket=t, staff=user["display"]))
+    await _tell(state, facts, state.assistant.ticket_update(facts, "claimed", view["lang"], staff=user["display"]))
     return view
 
 
@@ -98,31 +99,28 @@ async def reply(number: str, body: StaffReplyIn, user: WindowStaff, state: State
             handoff.claim(s, ticket=t, staff=user["display"])
         handoff.add_message(s, ticket=t, role="staff", text=body.text, author=user["display"])
 
-    view, session_id = await _act(state, number, act)
-    delivered = await state.hub.publish(session_id, state.conversations.staff_reply_payload(body.text, user["display"]))
+    view, facts = await _act(state, number, act)
+    delivered = await _tell(state, facts, state.assistant.staff_message(body.text, user["display"], view["lang"]))
     return {**view, "delivered": delivered}
 
 
 @router.post("/tickets/{number}/call")
 async def call(number: str, body: CallIn, user: WindowStaff, state: StateDep) -> dict[str, Any]:
-    view, session_id = await _act(state, number, lambda s, t: handoff.call(s, ticket=t, staff=user["display"], window=body.window))
-    text = f"请 {view['number']} 号到 {body.window} 窗口办理。" if view["lang"] != "en" else f"Number {view['number']}, please come to window {body.window}."
-    await state.hub.publish(session_id, {"type": "ticket_update", "ticket": view_ticket(view), "text": text})
+    view, facts = await _act(state, number, lambda s, t: handoff.call(s, ticket=t, staff=user["display"], window=body.window))
+    await _tell(state, facts, state.assistant.ticket_update(facts, "called", view["lang"], staff=user["display"]))
     return view
 
 
 @router.post("/tickets/{number}/close")
 async def close(number: str, body: CloseIn, user: WindowStaff, state: StateDep) -> dict[str, Any]:
-    view, session_id = await _act(state, number, lambda s, t: handoff.close(s, ticket=t, staff=user["display"], outcome=body.outcome))
-    session = state.engine.sessions.peek(session_id)
-    if session is not None:
-        session.ticket = None
-    await state.hub.publish(session_id, state.conversations.closed_payload(view_ticket(view), view["lang"]))
+    view, facts = await _act(state, number, lambda s, t: handoff.close(s, ticket=t, staff=user["display"], outcome=body.outcome))
+    await _tell(state, facts, state.assistant.ticket_update(facts, "closed", view["lang"], staff=user["display"]))
     return view
 
 
-def view_ticket(view: dict[str, Any]) -> dict[str, Any]:
-    return {k: view[k] for k in ("number", "window", "wait_minutes", "status", "service")}
+async def _tell(state: StateDep, facts: TicketFacts, update: Update) -> int:
+    """Send the visitor's live connections what the service worded for them; how many received it."""
+    return await state.hub.publish(facts.session_id or "", update.model_dump(mode="json"))
 
 
 @router.get("/review")
