@@ -149,7 +149,8 @@
     $("st-logout").classList.add("st-hidden");
     $("st-login").classList.remove("st-hidden");
     $("st-login-error").textContent = "登录已过期，请重新登录（未发送的回复已保留） Session ended: log in again (your unsent reply is kept)";
-    $("st-name").focus();
+    $("st-password").value = "";
+    ($("st-name").value ? $("st-password") : $("st-name")).focus(); // the name is still there: the password is next
   }
 
   function act(path, body) {

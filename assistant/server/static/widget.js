@@ -428,6 +428,8 @@
     applyLabels();
     keepClearOfBubble();
     window.addEventListener("resize", keepClearOfBubble);
+    var css = document.querySelector("link[data-ha-css]");
+    if (css) css.addEventListener("load", keepClearOfBubble);
   }
 
   var FULL_SCREEN = "(max-width: 37.5em), (max-height: 37.5em)"; // the same as the @media rule in widget.css
@@ -467,8 +469,9 @@
   function keepClearOfBubble() {
     var body = document.body;
     if (!body || !bubble) return;
-    var need = bubble.offsetHeight ? bubble.offsetHeight + 2 * (window.innerHeight - bubble.getBoundingClientRect().bottom) : 0;
-    if (!need) return;
+    var style = window.getComputedStyle(bubble);
+    if (style.position !== "fixed" || !bubble.offsetHeight) return; // not styled yet, or hidden
+    var need = bubble.offsetHeight + 2 * (parseFloat(style.bottom) || 0);
     body.style.paddingBottom = "";
     var own = parseFloat(window.getComputedStyle(body).paddingBottom) || 0;
     if (own < need) body.style.paddingBottom = Math.ceil(need) + "px";
@@ -1133,6 +1136,7 @@
     panel.hidden = true;
     root.classList.remove("ha-open");
     bubble.setAttribute("aria-expanded", "false");
+    keepClearOfBubble();
     bubble.focus();
   }
 
@@ -1150,6 +1154,7 @@
     state.large = !!on;
     storageSet(localStore(), LARGE_KEY, state.large ? "1" : null);
     applyLarge();
+    keepClearOfBubble();
     if (state.open) scrollDown();
   }
 
