@@ -7,6 +7,7 @@ import os
 from typing import Any
 
 from kiosk.config import KioskSettings, load_settings
+from kiosk.display import desktop_size
 
 
 def configure_window(settings: KioskSettings, *, windowed: bool = False) -> None:
@@ -18,6 +19,11 @@ def configure_window(settings: KioskSettings, *, windowed: bool = False) -> None
     Config.set("graphics", "resizable", "1")
     if settings.fullscreen and not windowed:
         Config.set("graphics", "fullscreen", "auto")
+        # the window opens at the display's size: with no window manager nothing would resize it later
+        size = desktop_size()
+        if size:
+            Config.set("graphics", "width", str(size[0]))
+            Config.set("graphics", "height", str(size[1]))
     else:
         Config.set("graphics", "fullscreen", "0")
         Config.set("graphics", "width", str(settings.width))

@@ -22,7 +22,7 @@ from assistant.engine import Engine, Paths
 from assistant.server.deps import AppState
 from assistant.server.hub import Hub
 from assistant.server.ratelimit import RateLimiter
-from assistant.server.routes import admin, chat, guides, health, pages, rasa, staff
+from assistant.server.routes import admin, chat, guides, health, pages, rasa, sessions, staff
 from assistant.server.socketio_channel import create_socketio
 from assistant.service import Assistant
 from assistant.storage import DatabaseStorage
@@ -76,7 +76,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         log.exception("unhandled error")
         return JSONResponse({"detail": "内部错误，请稍后再试 / internal error, please try again"}, status_code=500)
 
-    for router in (health.router, chat.router, guides.router, rasa.router, staff.router, admin.router, pages.router):
+    for router in (health.router, chat.router, sessions.router, guides.router, rasa.router, staff.router, admin.router, pages.router):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     sio = create_socketio(lambda: app.state.assistant)

@@ -15,6 +15,7 @@ FLAGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-backgroun
          "--disable-component-update", "--disable-sync", "--disable-quic"]  # fmt: skip
 ARTIFACTS = Path(__file__).resolve().parent.parent / ".artifacts"
 WEBCHAT_VERSION = "1.0.1"
+AXE_VERSION = "4.14.1"
 
 
 def pytest_collection_modifyitems(items):
@@ -37,20 +38,31 @@ def browser() -> Iterator[object]:
         b.close()
 
 
-@pytest.fixture(scope="session")
-def rasa_webchat_bundle(tmp_path_factory) -> Path:
-    """The unmodified rasa-webchat bundle from the npm registry (fetched at test time, never committed)."""
-    cache = ARTIFACTS / f"rasa-webchat-{WEBCHAT_VERSION}" / "package" / "lib" / "index.js"
+def npm_file(tmp_path_factory, package: str, version: str, path: str) -> Path:
+    """A file of an npm package, fetched with `npm pack` at test time into tests/.artifacts (never committed)."""
+    cache = ARTIFACTS / f"{package}-{version}" / "package" / path
     if cache.exists():
         return cache
     npm = shutil.which("npm")
     if npm is None:
-        pytest.fail("npm is needed to fetch rasa-webchat from the npm registry")
+        pytest.fail(f"npm is needed to fetch {package} from the npm registry")
     work = tmp_path_factory.mktemp("npm")
-    out = subprocess.run([npm, "pack", f"rasa-webchat@{WEBCHAT_VERSION}", "--silent"], cwd=work, capture_output=True, text=True, timeout=300)
+    out = subprocess.run([npm, "pack", f"{package}@{version}", "--silent"], check=False, cwd=work, capture_output=True, text=True, timeout=300)
     if out.returncode != 0:
-        pytest.fail(f"npm pack rasa-webchat failed: {out.stderr[-500:]}")
+        pytest.fail(f"npm pack {package} failed: {out.stderr[-500:]}")
     tarball = work / out.stdout.strip().splitlines()[-1]
     with tarfile.open(tarball) as tar:
-        tar.extractall(cache.parents[2], filter="data")
+        tar.extractall(ARTIFACTS / f"{package}-{version}", filter="data")
     return cache
+
+
+@pytest.fixture(scope="session")
+def rasa_webchat_bundle(tmp_path_factory) -> Path:
+    """The unmodified rasa-webchat bundle from the npm registry."""
+    return npm_file(tmp_path_factory, "rasa-webchat", WEBCHAT_VERSION, "lib/index.js")
+
+
+@pytest.fixture(scope="session")
+def axe_script(tmp_path_factory) -> Path:
+    """axe-core from the npm registry, injected into pages by the accessibility tests."""
+    return npm_file(tmp_path_factory, "axe-core", AXE_VERSION, "axe.min.js")

@@ -361,3 +361,77 @@ def test_every_touch_target_is_at_least_1_5_cm(app: Any, large: bool, orientatio
             assert left >= -1 and left + w.width <= Window.width + 1, f"{name}: {getattr(w, 'text', '')!r} sticks out of the window"
             checked += 1
     assert checked > 60
+
+
+def _luminance(rgba: Any) -> float:
+    def channel(c: float) -> float:
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(float(c)) for c in rgba[:3])
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def _contrast(a: Any, b: Any) -> float:
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def _background(w: Any) -> tuple[float, ...]:
+    """The colour a label is drawn on: the nearest ancestor (or itself) that paints a rectangle."""
+    from kivy.graphics import Color, Rectangle
+    from kivy.uix.label import Label
+
+    node = w
+    while node is not None:
+        if getattr(node, "background_normal", None) == "" and hasattr(node, "background_color"):
+            return tuple(node.background_color)
+        # a label's own canvas draws its text (a Color and a Rectangle): only what is drawn before counts
+        canvases = (node.canvas.before,) if isinstance(node, Label) else (node.canvas.before, node.canvas)
+        for canvas in canvases if node.canvas else ():
+            color = None
+            for instr in canvas.children:
+                if isinstance(instr, Color):
+                    color = instr.rgba
+                elif isinstance(instr, Rectangle) and color is not None and color[3] > 0.99:
+                    return tuple(color)
+        node = node.parent
+    return (1.0, 1.0, 1.0, 1.0)  # Window.clearcolor
+
+
+def test_elder_mode_meets_the_ageing_friendly_figures(app: Any, orientation: str) -> None:
+    """适老化 (工信部 2021) in the 大字 mode, from the widget tree in physical units: every text at least
+    18 pt, the largest at least 30 CSS px (22.5 pt), line spacing of wrapped text at least 1.3, text
+    contrast at least 4.5:1, and every touch target at least 60 CSS px (15.9 mm) each way."""
+    from kivy.metrics import Metrics, cm
+    from kivy.uix.label import Label
+
+    from kiosk.widgets.common import WrapLabel
+
+    def in_pt(px: float) -> float:
+        return px * 72 / Metrics.dpi
+
+    app.large_text = True
+    app.ask("身份证丢了要带什么")
+    drive.wait_until(lambda: len(app.messages) == 2, 30, "an answer")
+    app.guide = app.backend.guide("id-card-renewal")
+    app.browse = {"mode": "categories", "group": None, "items": app.backend.categories()}
+    app.ticket = {"number": "A001", "window": "A01", "wait_minutes": 5, "status": "waiting", "service": None}
+    touch_min = cm(60 / 96 * 2.54)  # 60 CSS px: 1/96 inch each
+    texts = 0
+    for name in ("home", "browse", "guide", "ask", "chat", "ticket", "rate"):
+        app.show(name)
+        drive.frames(3)
+        largest = 0.0
+        for w in list(drive.walk(app.screen(name))) + list(drive.walk(app.root.ids.topbar)):
+            if isinstance(w, Label) and w.text.strip() and w.opacity > 0 and w.height > 0:
+                assert in_pt(w.font_size) >= 18 - 0.01, f"{name}: {w.text[:30]!r} is {in_pt(w.font_size):.1f} pt"
+                if isinstance(w, WrapLabel):
+                    assert w.line_height >= 1.3, f"{name}: {w.text[:30]!r} line height {w.line_height}"
+                ratio = _contrast(w.color, _background(w))
+                assert ratio >= 4.5, f"{name}: {w.text[:30]!r} contrast {ratio:.2f}:1"
+                largest = max(largest, in_pt(w.font_size))
+                texts += 1
+        assert largest >= 22.5, f"{name}: the largest text is {largest:.1f} pt"
+        for w in _targets(app.screen(name)) + _targets(app.root.ids.topbar):
+            assert w.width >= touch_min and w.height >= touch_min, f"{name}: {getattr(w, 'text', '')!r} is {w.size}"
+    assert texts > 40

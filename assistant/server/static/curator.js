@@ -106,6 +106,7 @@
     $("cur-login").classList.remove("st-hidden");
     $("cur-user").textContent = "";
     $("cur-login-error").textContent = "登录已过期，请重新登录 Session expired, please log in again";
+    $("cur-name").focus();
   }
 
   // --- login ----------------------------------------------------------------------------------------
@@ -129,7 +130,11 @@
     ev.preventDefault();
     $("cur-login-error").textContent = "";
     api("POST", "/api/v1/staff/login", { name: $("cur-name").value, password: $("cur-password").value })
-      .then(function (me) { start({ user: me.user, display: me.display_name, role: me.role, window: me.window, csrf: me.csrf }); })
+      .then(function (me) {
+        start({ user: me.user, display: me.display_name, role: me.role, window: me.window, csrf: me.csrf });
+        // the login form is gone: focus goes to the console (the selected tab), not back to the page
+        if (state.me) { var tab = document.querySelector("#cur-app [role=tab][aria-selected=true]"); (tab || $("cur-main")).focus(); }
+      })
       .catch(function (e) { $("cur-login-error").textContent = e.message; });
   });
   $("cur-logout").addEventListener("click", function () {
@@ -561,7 +566,8 @@
       var body = clear($("cur-versions")), a = clear($("cur-diff-a")), b = clear($("cur-diff-b"));
       list.forEach(function (v) {
         var btn = el("button", { type: "button", className: "st-btn cur-small", "data-version": v.version, text: "回滚到此版本 Roll back", "aria-label": "回滚到版本 " + v.version + " Roll back to version " + v.version });
-        if (v.version === state.loaded.version) { btn.disabled = true; btn.textContent = "当前版本 current"; }
+        // the current version's button says so, in its name too (the name contains what is shown)
+        if (v.version === state.loaded.version) { btn.disabled = true; btn.textContent = "当前版本 current"; btn.setAttribute("aria-label", "当前版本 current: v" + v.version); }
         btn.addEventListener("click", function () { rollback(v.version); });
         body.appendChild(el("tr", { "data-version": v.version }, [el("td", { text: "v" + v.version }), el("td", { text: v.author || "" }), el("td", { text: v.note || "" }), el("td", { text: fmtTime(v.created_at) }), el("td", {}, [btn])]));
         a.appendChild(el("option", { value: v.version, text: "v" + v.version }));

@@ -18,6 +18,16 @@
   var LARGE_KEY = "ha-large";
   var MAX_LEN = 500;
   var REQUEST_TIMEOUT_MS = 30000;
+  var DEFAULT_TTL_S = 1800; // the server's idle expiry when a reply does not say (settings.session_ttl_seconds)
+  var WARN_BEFORE_S = 60; // WCAG 2.2.1: warn well over 20 s before the conversation expires
+
+  function localStore() {
+    try {
+      return window.localStorage;
+    } catch (e) {
+      return null;
+    }
+  }
 
   // ---------------------------------------------------------------- configuration
   var script = document.currentScript;
@@ -45,6 +55,7 @@
   }
 
   function storageGet(store, key) {
+    if (!store) return null;
     try {
       return store.getItem(key);
     } catch (e) {
@@ -53,6 +64,7 @@
   }
 
   function storageSet(store, key, value) {
+    if (!store) return;
     try {
       if (value === null || value === undefined) store.removeItem(key);
       else store.setItem(key, value);
@@ -69,8 +81,8 @@
       bubble: "智能导办",
       bubbleUnread: "智能导办（有新消息）",
       close: "关闭对话",
-      langToggle: "English",
       large: "大字模式",
+      largeName: "A+ 大字模式",
       log: "对话记录",
       inputLabel: "请输入您的问题",
       placeholder: "请输入您要办理的事项",
@@ -103,22 +115,13 @@
         return date ? "（更新于 " + date + "）" : "";
       },
       ticketTitle: "排队信息",
-      ticket: function (t) {
-        var parts = [["您的排队号 "], [t.number, "ha-ticket-number"]];
-        if (t.window) parts.push(["，请到 "], [t.window, "ha-ticket-window"], [" 号窗口"]);
-        if (t.wait_minutes !== null && t.wait_minutes !== undefined && t.wait_minutes !== "")
-          parts.push(["，预计等待 "], [String(t.wait_minutes), "ha-ticket-wait"], [" 分钟"]);
-        return parts;
-      },
+      ticketNumber: "排队号",
+      // exactly the statuses of assistant/handoff (waiting | claimed | called | closed)
       status: {
         waiting: "排队中",
-        queued: "排队中",
-        called: "已叫号，请前往窗口",
-        serving: "正在办理",
-        done: "已办结",
+        claimed: "工作人员已接手",
+        called: "已叫号",
         closed: "已结束",
-        cancelled: "已取消",
-        canceled: "已取消",
       },
       rateQ: "这个回答有帮助吗？",
       rateGroup: "为这个回答评分",
@@ -132,6 +135,13 @@
       staff: function (name) {
         return "工作人员" + (name ? " " + name : "") + "：";
       },
+      who: { user: "您：", bot: "助手：" },
+      staffNews: "工作人员回复：",
+      expiring: function (s) {
+        return "对话将在 " + s + " 秒后因长时间无操作而结束。";
+      },
+      keep: "继续对话",
+      expired: "对话已因长时间无操作而结束，再提问将开始新的对话。",
     },
     en: {
       htmlLang: "en",
@@ -139,8 +149,8 @@
       bubble: "Ask the assistant",
       bubbleUnread: "Ask the assistant (new messages)",
       close: "Close chat",
-      langToggle: "English",
       large: "Large text",
+      largeName: "A+ Large text",
       log: "Conversation",
       inputLabel: "Type your question",
       placeholder: "Type your question",
@@ -177,22 +187,12 @@
         return date ? " (updated " + date + ")" : "";
       },
       ticketTitle: "Your queue ticket",
-      ticket: function (t) {
-        var parts = [["Your number "], [t.number, "ha-ticket-number"]];
-        if (t.window) parts.push([", window "], [t.window, "ha-ticket-window"]);
-        if (t.wait_minutes !== null && t.wait_minutes !== undefined && t.wait_minutes !== "")
-          parts.push([", about "], [String(t.wait_minutes), "ha-ticket-wait"], [" min"]);
-        return parts;
-      },
+      ticketNumber: "Number",
       status: {
         waiting: "Waiting",
-        queued: "Waiting",
-        called: "Called — please go to the window",
-        serving: "Being served",
-        done: "Completed",
+        claimed: "With a member of staff",
+        called: "Called",
         closed: "Closed",
-        cancelled: "Cancelled",
-        canceled: "Cancelled",
       },
       rateQ: "Was this answer helpful?",
       rateGroup: "Rate this answer",
@@ -206,16 +206,24 @@
       staff: function (name) {
         return "Staff" + (name ? " " + name : "") + ": ";
       },
+      who: { user: "You: ", bot: "Assistant: " },
+      staffNews: "Staff reply: ",
+      expiring: function (s) {
+        return "This conversation ends in " + s + " seconds because of inactivity.";
+      },
+      keep: "Continue",
+      expired: "The conversation ended after a long pause; your next question starts a new one.",
     },
   };
 
   // ---------------------------------------------------------------- state
   var state = {
+    // language and large text are remembered on the device; the conversation only for the tab
     lang:
-      normLang(storageGet(window.sessionStorage, LANG_KEY)) ||
+      normLang(storageGet(localStore(), LANG_KEY)) ||
       normLang(script && script.getAttribute("data-lang")) ||
       "zh",
-    large: storageGet(window.sessionStorage, LARGE_KEY) === "1",
+    large: storageGet(localStore(), LARGE_KEY) === "1",
     sessionId: storageGet(window.sessionStorage, SESSION_KEY) || null,
     open: false,
     welcomed: false,
@@ -230,6 +238,10 @@
     wsSession: null,
     wsRetry: 0,
     wsTimer: null,
+    ttl: DEFAULT_TTL_S,
+    lastActive: 0,
+    expiryTimer: null,
+    warning: null,
   };
 
   function t() {
@@ -312,7 +324,7 @@
 
   // ---------------------------------------------------------------- build the widget
   var root, bubble, bubbleText, badge, panel, titleEl, langBtn, largeBtn, closeBtn, log, handoffBtn,
-    handoffText, form, input, inputLabel, sendBtn, sendText;
+    handoffText, form, input, inputLabel, sendBtn, sendText, announcer;
 
   function build() {
     var link = document.querySelector("link[data-ha-css]");
@@ -338,7 +350,7 @@
     titleEl = el("h2", { class: "ha-title", id: "ha-title" });
     langBtn = el("button", { type: "button", class: "ha-hbtn ha-lang", lang: "en" }, [
       el("span", { class: "ha-lang-zh", lang: "zh-CN", text: "中文" }),
-      el("span", { class: "ha-lang-sep", "aria-hidden": "true", text: " / " }),
+      el("span", { class: "ha-lang-sep", text: " / " }),
       el("span", { class: "ha-lang-en", text: "EN" }),
     ]);
     langBtn.addEventListener("click", function () {
@@ -350,7 +362,7 @@
     largeBtn.addEventListener("click", function () {
       setLarge(!state.large);
     });
-    closeBtn = el("button", { type: "button", class: "ha-hbtn ha-close" }, [icon(ICON_CLOSE)]);
+    closeBtn = el("button", { type: "button", class: "ha-hbtn ha-close" }, [icon(ICON_CLOSE, "1.4em")]);
     closeBtn.addEventListener("click", close);
 
     var header = el("div", { class: "ha-header" }, [
@@ -392,9 +404,15 @@
       footer,
     ]);
 
+    // outside the panel, so what arrives while the panel is closed (a staff reply, the expiry
+    // warning) is still said by a screen reader
+    announcer = el("div", { class: "ha-visually-hidden ha-announcer", role: "status", "aria-live": "polite" });
+
     root.appendChild(panel);
     root.appendChild(bubble);
+    root.appendChild(announcer);
     root.addEventListener("keydown", function (e) {
+      if (e.key === "Tab" && state.open && fullScreen()) trapTab(e);
       if (e.key === "Escape" && state.open) {
         e.preventDefault();
         e.stopPropagation();
@@ -408,6 +426,63 @@
 
     applyLarge();
     applyLabels();
+    keepClearOfBubble();
+    window.addEventListener("resize", keepClearOfBubble);
+    var css = document.querySelector("link[data-ha-css]");
+    if (css) css.addEventListener("load", keepClearOfBubble);
+  }
+
+  var FULL_SCREEN = "(max-width: 37.5em), (max-height: 37.5em)"; // the same as the @media rule in widget.css
+
+  /** On a small screen the open panel covers the page: it is modal there. */
+  function fullScreen() {
+    return !!(window.matchMedia && window.matchMedia(FULL_SCREEN).matches);
+  }
+
+  function focusables() {
+    return Array.prototype.filter.call(
+      panel.querySelectorAll("button, a[href], input, textarea, select, [tabindex]:not([tabindex='-1'])"),
+      function (n) {
+        return !n.disabled && n.getClientRects().length > 0;
+      }
+    );
+  }
+
+  /** Tab and Shift+Tab go round inside the full-screen panel instead of to the page hidden behind it. */
+  function trapTab(e) {
+    var items = focusables();
+    if (!items.length) return;
+    var first = items[0],
+      last = items[items.length - 1],
+      active = document.activeElement;
+    var inside = panel.contains(active);
+    if (e.shiftKey && (active === first || !inside)) {
+      e.preventDefault();
+      last.focus();
+    } else if (!e.shiftKey && (active === last || !inside)) {
+      e.preventDefault();
+      first.focus();
+    }
+  }
+
+  /** The page gets room at its bottom so the floating bubble never covers its last lines. */
+  function keepClearOfBubble() {
+    var body = document.body;
+    if (!body || !bubble) return;
+    var style = window.getComputedStyle(bubble);
+    if (style.position !== "fixed" || !bubble.offsetHeight) return; // not styled yet, or hidden
+    var need = bubble.offsetHeight + 2 * (parseFloat(style.bottom) || 0);
+    body.style.paddingBottom = "";
+    var own = parseFloat(window.getComputedStyle(body).paddingBottom) || 0;
+    if (own < need) body.style.paddingBottom = Math.ceil(need) + "px";
+  }
+
+  /** Say something through the live region outside the panel. */
+  function announce(text) {
+    announcer.textContent = "";
+    setTimeout(function () {
+      announcer.textContent = text;
+    }, 60);
   }
 
   function autoGrow() {
@@ -421,10 +496,9 @@
     bubbleText.textContent = L.bubble;
     bubble.setAttribute("aria-label", state.unread ? L.bubbleUnread : L.bubble);
     titleEl.textContent = L.title;
-    langBtn.setAttribute("aria-label", L.langToggle);
     langBtn.setAttribute("title", state.lang === "en" ? "切换到中文" : "Switch to English");
-    langBtn.setAttribute("aria-pressed", state.lang === "en" ? "true" : "false");
-    largeBtn.setAttribute("aria-label", L.large);
+    langBtn.setAttribute("data-current", state.lang);
+    largeBtn.setAttribute("aria-label", L.largeName);
     largeBtn.setAttribute("title", L.large);
     closeBtn.setAttribute("aria-label", L.close);
     closeBtn.setAttribute("title", L.close);
@@ -465,11 +539,19 @@
     }
   }
 
-  function addBubble(cls, messageId) {
-    var node = el("div", { class: "ha-msg " + cls });
+  /**
+   * A new message in the log. Each carries its own lang (the language it is written in, kept when the
+   * interface language changes later) and, for assistive technology, who is speaking (a visually
+   * hidden 您/助手 label; staff messages show the name).
+   */
+  function addBubble(cls, messageId, lang) {
+    var L = tl(lang);
+    var node = el("div", { class: "ha-msg " + cls, lang: L.htmlLang });
     if (cls.indexOf("ha-bot") !== -1) {
       node.setAttribute("data-message-id", messageId ? String(messageId) : "local-" + ++state.localSeq);
     }
+    var who = cls.indexOf("ha-user") !== -1 ? L.who.user : cls.indexOf("ha-staff") !== -1 ? null : L.who.bot;
+    if (who) node.appendChild(el("span", { class: "ha-visually-hidden ha-who", text: who }));
     var typing = log.querySelector(".ha-typing");
     if (typing) log.insertBefore(node, typing);
     else log.appendChild(node);
@@ -482,14 +564,14 @@
 
   function addUser(text) {
     state.onlyWelcome = false;
-    var b = addBubble("ha-user");
+    var b = addBubble("ha-user", null, state.lang);
     b.appendChild(textBlock(text));
     scrollDown();
     return b;
   }
 
-  function addBotText(text, extraClass) {
-    var b = addBubble("ha-bot" + (extraClass ? " " + extraClass : ""));
+  function addBotText(text, extraClass, lang) {
+    var b = addBubble("ha-bot" + (extraClass ? " " + extraClass : ""), null, lang || state.lang);
     b.appendChild(textBlock(text));
     scrollDown();
     noteActivity();
@@ -519,7 +601,7 @@
     var L = t();
     var old = log.querySelector(".ha-welcome");
     if (old) old.parentNode.removeChild(old);
-    var b = addBubble("ha-bot ha-welcome", "welcome");
+    var b = addBubble("ha-bot ha-welcome", "welcome", state.lang);
     b.appendChild(textBlock(L.welcome));
     var q = quickButtons(
       L.examples.map(function (x) {
@@ -577,12 +659,12 @@
     if (ticket.status) box.setAttribute("data-status", String(ticket.status));
     else box.removeAttribute("data-status");
     box.appendChild(el("div", { class: "ha-ticket-title", text: L.ticketTitle }));
-    var line = el("p", { class: "ha-ticket-line" });
-    L.ticket(ticket).forEach(function (part) {
-      if (part[1]) line.appendChild(el("strong", { class: part[1], text: String(part[0] == null ? "" : part[0]) }));
-      else line.appendChild(document.createTextNode(part[0]));
-    });
-    box.appendChild(line);
+    box.appendChild(
+      el("p", { class: "ha-ticket-line" }, [
+        L.ticketNumber + " ",
+        el("strong", { class: "ha-ticket-number", text: ticket.number == null ? "" : String(ticket.number) }),
+      ])
+    );
     var st = ticket.status && L.status[String(ticket.status).toLowerCase()];
     if (st) box.appendChild(el("div", { class: "ha-ticket-status", text: st }));
   }
@@ -638,13 +720,16 @@
             comment: text ? text : null,
           }).then(function (res) {
             if (res.ok) {
-              var done = el("div", { class: "ha-rated", role: "status", text: L.thanks });
+              // the stars are gone: focus moves to the thanks that replaced them, not to the page
+              var done = el("div", { class: "ha-rated", role: "status", tabindex: "-1", text: L.thanks });
               row.parentNode.replaceChild(done, row);
+              done.focus({ preventScroll: true });
             } else {
               buttons.forEach(function (x) {
                 x.disabled = false;
               });
               msg.textContent = res.error || L.rateFail;
+              b.focus();
             }
           });
         });
@@ -673,7 +758,7 @@
     if (reply.silent) return;
 
     var L = tl(reply.lang);
-    var b = addBubble("ha-bot", reply.message_id);
+    var b = addBubble("ha-bot", reply.message_id, reply.lang || state.lang);
     if (reply.intent) b.setAttribute("data-intent", String(reply.intent));
     if (reply.service) b.setAttribute("data-service", String(reply.service));
     b.appendChild(textBlock(reply.answer));
@@ -809,8 +894,10 @@
       return postJson(path, bodyFn()).then(function (res) {
         state.pending -= 1;
         hideTyping();
-        if (res.ok) renderReply(res.data);
-        else addError(res.error);
+        if (res.ok) {
+          renderReply(res.data);
+          armExpiry(res.data.expires_in);
+        } else addError(res.error);
         return res.ok ? res.data : null;
       });
     });
@@ -854,6 +941,72 @@
     state.sessionId = id;
     storageSet(window.sessionStorage, SESSION_KEY, id);
     connectWs();
+  }
+
+  // ---------------------------------------------------------------- idle expiry (WCAG 2.2.1)
+  /** The server forgets an idle conversation after ttl seconds: warn WARN_BEFORE_S before that. */
+  function armExpiry(expiresIn) {
+    if (!state.sessionId) return;
+    var ttl = Number(expiresIn);
+    if (ttl > 0 && isFinite(ttl)) state.ttl = ttl;
+    clearWarning();
+    clearTimeout(state.expiryTimer);
+    state.expiresAt = Date.now() + state.ttl * 1000;
+    state.expiryTimer = setTimeout(warnExpiry, Math.max(0, state.ttl - WARN_BEFORE_S) * 1000);
+  }
+
+  function clearWarning() {
+    if (state.warning && state.warning.parentNode) state.warning.parentNode.removeChild(state.warning);
+    state.warning = null;
+  }
+
+  function warnExpiry() {
+    var L = t();
+    var left = Math.max(1, Math.round((state.expiresAt - Date.now()) / 1000));
+    var keep = el("button", { type: "button", class: "ha-keep", text: L.keep });
+    keep.addEventListener("click", keepAlive);
+    state.warning = el("div", { class: "ha-expiry", role: "alert" }, [el("p", { class: "ha-expiry-text", text: L.expiring(left) }), keep]);
+    panel.insertBefore(state.warning, panel.querySelector(".ha-footer"));
+    if (!state.open) {
+      announce(L.expiring(left));
+      noteActivity();
+    }
+    state.expiryTimer = setTimeout(expire, left * 1000);
+  }
+
+  function keepAlive() {
+    var sid = state.sessionId;
+    if (!sid) return expire();
+    postJson("/api/v1/sessions/" + encodeURIComponent(sid) + "/keepalive", {}).then(function (res) {
+      if (res.ok) {
+        armExpiry(res.data.expires_in);
+        if (state.open) input.focus();
+      } else expire();
+    });
+  }
+
+  /** The conversation is over: say so, and start the next question afresh (not as a follow-up). */
+  function expire() {
+    clearTimeout(state.expiryTimer);
+    var hadFocus = state.warning && state.warning.contains(document.activeElement);
+    clearWarning();
+    if (!state.sessionId) return;
+    state.sessionId = null;
+    storageSet(window.sessionStorage, SESSION_KEY, null);
+    if (state.ws) {
+      var old = state.ws;
+      state.ws = null;
+      try {
+        old.close();
+      } catch (e) {
+        /* ignore */
+      }
+    }
+    clearTimeout(state.wsTimer);
+    state.wsTimer = null;
+    addBotText(t().expired, "ha-expired");
+    if (!state.open) announce(t().expired);
+    if (hadFocus) input.focus();
   }
 
   // ---------------------------------------------------------------- WebSocket
@@ -924,20 +1077,21 @@
     var L = t();
     if (msg.type === "staff_message") {
       state.onlyWelcome = false;
-      var b = addBubble("ha-bot ha-staff", msg.message_id);
-      b.appendChild(
-        el("div", { class: "ha-text" }, [
-          el("strong", { class: "ha-staff-name", text: L.staff(msg.staff_name ? String(msg.staff_name) : "") }),
-          msg.text == null ? "" : String(msg.text),
-        ])
-      );
+      var b = addBubble("ha-bot ha-staff", msg.message_id, state.lang);
+      var staffText = msg.text == null ? "" : String(msg.text);
+      var staffName = L.staff(msg.staff_name ? String(msg.staff_name) : "");
+      b.appendChild(el("div", { class: "ha-text" }, [el("strong", { class: "ha-staff-name", text: staffName }), staffText]));
       scrollDown();
+      if (!state.open) announce(staffName + staffText);
       noteActivity();
     } else if (msg.type === "ticket_update") {
       state.onlyWelcome = false;
       var ticket = msg.ticket && typeof msg.ticket === "object" ? msg.ticket : null;
       var bubbleNode = null;
-      if (msg.text) bubbleNode = addBotText(String(msg.text), "ha-ticket-msg");
+      if (msg.text) {
+        bubbleNode = addBotText(String(msg.text), "ha-ticket-msg", msg.lang);
+        if (!state.open) announce(String(msg.text));
+      }
       if (ticket) {
         var box = state.lastTicketBox && state.lastTicketBox.isConnected ? state.lastTicketBox : null;
         if (box) {
@@ -946,7 +1100,7 @@
           void box.offsetWidth;
           box.classList.add("ha-flash");
         } else {
-          if (!bubbleNode) bubbleNode = addBubble("ha-bot ha-ticket-msg");
+          if (!bubbleNode) bubbleNode = addBubble("ha-bot ha-ticket-msg", null, state.lang);
           bubbleNode.appendChild(renderTicket(ticket, L));
           noteActivity();
         }
@@ -963,6 +1117,7 @@
     var focus = !(opts && opts.focus === false);
     if (!state.open) {
       state.open = true;
+      panel.setAttribute("aria-modal", fullScreen() ? "true" : "false"); // full screen hides the page
       panel.hidden = false;
       root.classList.add("ha-open");
       bubble.setAttribute("aria-expanded", "true");
@@ -981,6 +1136,7 @@
     panel.hidden = true;
     root.classList.remove("ha-open");
     bubble.setAttribute("aria-expanded", "false");
+    keepClearOfBubble();
     bubble.focus();
   }
 
@@ -988,7 +1144,7 @@
     var lang = normLang(l);
     if (!lang) return state.lang;
     state.lang = lang;
-    storageSet(window.sessionStorage, LANG_KEY, lang);
+    storageSet(localStore(), LANG_KEY, lang);
     applyLabels();
     if (state.welcomed && state.onlyWelcome) showWelcome();
     return lang;
@@ -996,8 +1152,9 @@
 
   function setLarge(on) {
     state.large = !!on;
-    storageSet(window.sessionStorage, LARGE_KEY, state.large ? "1" : null);
+    storageSet(localStore(), LARGE_KEY, state.large ? "1" : null);
     applyLarge();
+    keepClearOfBubble();
     if (state.open) scrollDown();
   }
 
@@ -1031,7 +1188,10 @@
 
   function init() {
     build();
-    if (state.sessionId) connectWs();
+    if (state.sessionId) {
+      connectWs();
+      armExpiry();
+    }
     try {
       if (new URLSearchParams(location.search).get("open") === "1") open();
     } catch (e) {
