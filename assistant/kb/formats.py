@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from assistant.kb.schema import Category, Guide, HallFAQ, LifeEvent, Synonyms
 from assistant.kb.source import MAX_FILE_BYTES, Knowledge, Problem, SourceError, read_data, validation_problems
 from assistant.kb.store import guide_json
+from assistant.hygiene import clean_text
 
 CHILD_TABLES = ("legal_basis", "materials", "steps", "faq")
 SAMPLE_NOTE = "# 示例数据：虚构城市“示例市”的办事指南，仅供演示。Sample data for the fictional city 示例市.\n"
@@ -83,7 +84,7 @@ def _write_sheet(wb: Workbook, title: str, rows: list[dict[str, Any]], first: li
         columns += [c for c in row if c not in columns]
     ws.append(columns)
     for row in rows:
-        ws.append([row.get(c) for c in columns])
+        ws.append([clean_text(row.get(c)) for c in columns])  # a stray control character must not break the export
 
 
 def write_xlsx(kb: Knowledge, out: Path) -> None:

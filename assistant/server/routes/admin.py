@@ -22,6 +22,7 @@ from assistant.handoff.models import ChatLogRow, UserRow
 from assistant.kb.formats import knowledge_json, read_json, read_xlsx, write_xlsx
 from assistant.kb.source import SourceError
 from assistant.kb.store import import_knowledge, load_knowledge_from_db
+from assistant.hygiene import clean_cell
 from assistant.privacy import mask
 from assistant.server.auth import add_user, require
 from assistant.server.deps import StateDep
@@ -216,6 +217,7 @@ def export_logs(user: Editor, state: StateDep, format: Literal["csv", "xlsx", "j
 def _table(header: list[str], rows: list[list[Any]], format: str, name: str) -> Response:
     if format == "json":
         return JSONResponse([dict(zip(header, r)) for r in rows])
+    rows = [[clean_cell(v) for v in r] for r in rows]  # stored text never breaks a sheet nor runs as a formula
     if format == "xlsx":
         wb = Workbook()
         ws = wb.active
