@@ -5,7 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint, func
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from assistant.db import Base
@@ -32,7 +43,7 @@ class TicketRow(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, server_default=func.now())
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, server_default=func.now())
 
-    messages: Mapped[list["TicketMessageRow"]] = relationship(order_by="TicketMessageRow.id", cascade="all, delete-orphan")
+    messages: Mapped[list[TicketMessageRow]] = relationship(order_by="TicketMessageRow.id", cascade="all, delete-orphan")
 
 
 class QueueCounterRow(Base):

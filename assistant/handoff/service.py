@@ -124,7 +124,7 @@ def create_ticket(db: DBSession, *, session_id: str, channel: str, lang: str, gu
     db.add(ticket)
     db.flush()
     for turn in transcript:
-        db.add(TicketMessageRow(ticket_id=ticket.id, role=turn.role, text=mask(clean_text(turn.text)), at=dt.datetime.fromtimestamp(turn.at, dt.timezone.utc)))
+        db.add(TicketMessageRow(ticket_id=ticket.id, role=turn.role, text=mask(clean_text(turn.text)), at=dt.datetime.fromtimestamp(turn.at, dt.UTC)))
     db.flush()
     return ticket
 

@@ -15,10 +15,17 @@ import yaml
 from openpyxl import Workbook, load_workbook
 from pydantic import ValidationError
 
-from assistant.kb.schema import Category, Guide, HallFAQ, LifeEvent, Synonyms
-from assistant.kb.source import MAX_FILE_BYTES, Knowledge, Problem, SourceError, read_data, validation_problems
-from assistant.kb.store import guide_json
 from assistant.hygiene import clean_text
+from assistant.kb.schema import Category, Guide, HallFAQ, LifeEvent, Synonyms
+from assistant.kb.source import (
+    MAX_FILE_BYTES,
+    Knowledge,
+    Problem,
+    SourceError,
+    read_data,
+    validation_problems,
+)
+from assistant.kb.store import guide_json
 
 CHILD_TABLES = ("legal_basis", "materials", "steps", "faq")
 SAMPLE_NOTE = "# 示例数据：虚构城市“示例市”的办事指南，仅供演示。Sample data for the fictional city 示例市.\n"

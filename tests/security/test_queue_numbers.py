@@ -51,9 +51,8 @@ def test_the_database_refuses_a_duplicate_number_for_the_same_day(db_url):
     try:
         with db.session() as s:
             s.add(TicketRow(number="A001", day="2026-01-01", session_id="x", channel="web", window="A01"))
-        with pytest.raises(Exception, match="(?i)unique|duplicate"):
-            with db.session() as s:
-                s.add(TicketRow(number="A001", day="2026-01-01", session_id="y", channel="web", window="A01"))
+        with pytest.raises(Exception, match="(?i)unique|duplicate"), db.session() as s:
+            s.add(TicketRow(number="A001", day="2026-01-01", session_id="y", channel="web", window="A01"))
         with db.session() as s:  # the same number on another day is fine: numbers restart every day
             s.add(TicketRow(number="A001", day="2026-01-02", session_id="z", channel="web", window="A01"))
     finally:
