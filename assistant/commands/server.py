@@ -13,7 +13,7 @@ from assistant.config import get_settings
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from assistant.server.app import create_app
+    from assistant.server.app import UVICORN_OPTIONS, create_app
 
     settings = get_settings()
     if args.database_url:
@@ -27,7 +27,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     docs = "API docs /docs" if settings.docs_enabled else "API docs off (ASSISTANT_API_DOCS=1)"
     print(f"serving on http://{host}:{port}  (widget demo /, staff console /staff, {docs})", file=sys.stderr)
     # uvicorn's access log gets a filter in create_app: paths only, never query strings
-    uvicorn.run(app, host=host, port=port, log_level=args.log_level)
+    uvicorn.run(app, host=host, port=port, log_level=args.log_level, **UVICORN_OPTIONS)
     return 0
 
 

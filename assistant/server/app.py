@@ -33,6 +33,9 @@ from assistant.server.socketio_channel import create_socketio
 from assistant.server.throttle import LoginGuard
 
 log = logging.getLogger("assistant.server")
+# how uvicorn must run this app: uvicorn's own proxy-header handling believes X-Forwarded-For from
+# loopback by default (rotating it dodged every limit); the app reads it itself, from configured proxies only
+UVICORN_OPTIONS: dict[str, Any] = {"proxy_headers": False, "server_header": False}
 STATIC = Path(__file__).resolve().parent / "static"
 
 

@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 
 import httpx
 import pytest
+import uvicorn
 
 from assistant.db import Database
+from assistant.server.app import UVICORN_OPTIONS, create_app
 from assistant.server.auth import add_user
-from tests.utils.live import USERS, start_server
+from tests.utils.live import USERS, LiveServer, free_port
+
+
+def start_server(settings, engine, **kwargs) -> LiveServer:
+    """Like tests.utils.live.start_server, but with the uvicorn options `assistant serve` uses."""
+    port = free_port()
+    server = LiveServer(create_app(settings, engine=engine, **kwargs), port)
+    config = uvicorn.Config(server.server.config.app, host="127.0.0.1", port=port, log_level="warning", lifespan="on", **UVICORN_OPTIONS)
+    server.server = uvicorn.Server(config)
+    server.thread = threading.Thread(target=server.server.run, daemon=True)
+    return server.start()
 
 
 @pytest.fixture

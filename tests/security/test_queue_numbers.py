@@ -78,7 +78,7 @@ def test_a_ticket_left_open_from_an_earlier_day_counts_in_no_wait(db_url):
         db.dispose()
 
 
-def test_migration_renumbers_duplicates_left_by_the_old_race(db_url):
+def test_migration_renumbers_duplicates_left_by_the_old_race(db_url, monkeypatch):
     engine = create_engine(db_url)
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
@@ -99,10 +99,7 @@ def test_migration_renumbers_duplicates_left_by_the_old_race(db_url):
         with db.session() as s:
             numbers = [r.number for r in s.scalars(select(TicketRow).order_by(TicketRow.id))]
             assert numbers == ["A001", "A002", "A003", "A004", "B001"]
-            handoff.today = lambda: "2026-12-01"  # type: ignore[assignment]
-            try:
-                assert handoff._allocate_number(s, prefix="A", day="2026-12-01") == "A005"
-            finally:
-                del handoff.today
+            monkeypatch.setattr(handoff, "today", lambda: "2026-12-01")
+            assert handoff._allocate_number(s, prefix="A", day="2026-12-01") == "A005"  # the counter starts above them
     finally:
         db.dispose()
