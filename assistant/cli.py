@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from assistant.config import get_settings
 
@@ -139,9 +139,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_kb_show)
 
-    from assistant.commands import rasa, server, understanding
+    from assistant.commands import rasa, records, server, understanding
 
     understanding.register(sub)
+    records.register(sub)
     rasa.register(sub)
     server.register(sub)
     from kiosk import cli as kiosk_cli
@@ -151,7 +152,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    from pydantic import ValidationError
+
+    try:
+        parser = build_parser()
+    except ValidationError as exc:  # a bad setting is a clear message at start-up, not a traceback
+        for err in exc.errors():
+            print(f"configuration error: {err['msg'].removeprefix('Value error, ')}", file=sys.stderr)
+        return 2
+    args = parser.parse_args(argv)
     handler: Handler = args.func
     try:
         return handler(args)

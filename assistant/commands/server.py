@@ -13,14 +13,21 @@ from assistant.config import get_settings
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from assistant.server.app import create_app
+    from assistant.server.app import UVICORN_OPTIONS, create_app
 
     settings = get_settings()
     if args.database_url:
         settings = settings.model_copy(update={"database_url": args.database_url})
     host, port = args.host or settings.host, args.port or settings.port
-    print(f"serving on http://{host}:{port}  (widget demo /, staff console /staff, API docs /docs)", file=sys.stderr)
-    uvicorn.run(create_app(settings), host=host, port=port, log_level=args.log_level)
+    try:
+        app = create_app(settings)
+    except ValueError as exc:  # e.g. a bad ASSISTANT_TRUSTED_PROXIES entry: say so, no traceback
+        print(f"configuration error: {exc}", file=sys.stderr)
+        return 2
+    docs = "API docs /docs" if settings.docs_enabled else "API docs off (ASSISTANT_API_DOCS=1)"
+    print(f"serving on http://{host}:{port}  (widget demo /, staff console /staff, {docs})", file=sys.stderr)
+    # uvicorn's access log gets a filter in create_app: paths only, never query strings
+    uvicorn.run(app, host=host, port=port, log_level=args.log_level, **UVICORN_OPTIONS)
     return 0
 
 

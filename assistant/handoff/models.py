@@ -5,7 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, String, Text, func
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from assistant.db import Base
@@ -14,6 +25,8 @@ from assistant.kb.models import utcnow
 
 class TicketRow(Base):
     __tablename__ = "tickets"
+    # the number carries the hall area letter, so (day, number) is unique per area and day
+    __table_args__ = (UniqueConstraint("day", "number", name="uq_tickets_day_number"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     number: Mapped[str] = mapped_column(String(16), index=True)  # A023, unique per day
@@ -30,7 +43,17 @@ class TicketRow(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, server_default=func.now())
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, server_default=func.now())
 
-    messages: Mapped[list["TicketMessageRow"]] = relationship(order_by="TicketMessageRow.id", cascade="all, delete-orphan")
+    messages: Mapped[list[TicketMessageRow]] = relationship(order_by="TicketMessageRow.id", cascade="all, delete-orphan")
+
+
+class QueueCounterRow(Base):
+    """The last queue number given out per hall area (letter) and day; bumped atomically by one UPSERT."""
+
+    __tablename__ = "queue_counters"
+
+    prefix: Mapped[str] = mapped_column(String(4), primary_key=True)
+    day: Mapped[str] = mapped_column(String(10), primary_key=True)
+    last: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class TicketMessageRow(Base):
@@ -77,6 +100,8 @@ class RatingRow(Base):
     session_id: Mapped[str] = mapped_column(String(64), index=True)
     message_id: Mapped[str | None] = mapped_column(String(40), nullable=True, unique=True)
     ticket_number: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    # one rating per closed ticket (numbers repeat across days, so the ticket's id is the key)
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id", ondelete="SET NULL"), nullable=True, unique=True)
     service_id: Mapped[str | None] = mapped_column(String(80), nullable=True, index=True)
     channel: Mapped[str] = mapped_column(String(20))
     score: Mapped[int] = mapped_column(Integer)
@@ -96,3 +121,16 @@ class UserRow(Base):
     window: Mapped[str | None] = mapped_column(String(20), nullable=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, server_default=func.now())
+
+
+class StaffSessionRow(Base):
+    """A staff login, kept server-side: the cookie holds only a random token whose hash is the key,
+    so logout (row deleted) and deactivation (account checked every request) take effect at once."""
+
+    __tablename__ = "staff_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    csrf: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, server_default=func.now())
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)

@@ -8,13 +8,15 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as DBSession
 
-from assistant.handoff.models import ChatLogRow, RatingRow, TicketMessageRow, TicketRow
+from assistant.handoff.models import ChatLogRow, QueueCounterRow, RatingRow, TicketMessageRow, TicketRow
+from assistant.hygiene import clean_text
 from assistant.kb.models import utcnow
 from assistant.kb.schema import Guide
-from assistant.privacy import mask
+from assistant.privacy import mask, mask_data
 
 GENERAL_WINDOW = "综合受理窗口 Z01"
 MINUTES_PER_TICKET = 6
@@ -52,7 +54,16 @@ def _prefix(guide: Guide | None) -> str:
     return guide.location.windows[0][0] if guide and guide.location.windows else "Z"
 
 
+def carried_over(ticket: TicketRow) -> bool:
+    """A ticket still open from an earlier day (staff see it flagged; it is served first)."""
+    return ticket.day < today()
+
+
 def waiting_ahead(db: DBSession, *, ticket: TicketRow) -> int:
+    """Rule: only today's waiting tickets count toward a wait. Tickets left open from an earlier day
+    are never counted ahead of anyone, and such a ticket itself has no one ahead of it."""
+    if carried_over(ticket):
+        return 0
     return db.scalar(
         select(func.count()).select_from(TicketRow).where(TicketRow.status == "waiting", TicketRow.day == ticket.day, TicketRow.id < ticket.id)
     ) or 0
@@ -61,6 +72,35 @@ def waiting_ahead(db: DBSession, *, ticket: TicketRow) -> int:
 def info(db: DBSession, *, ticket: TicketRow) -> TicketInfo:
     wait = waiting_ahead(db, ticket=ticket) * MINUTES_PER_TICKET + (MINUTES_PER_TICKET if ticket.status == "waiting" else 0)
     return TicketInfo(ticket.number, ticket.window, wait, ticket.status, ticket.service_id)
+
+
+def _bump_counter(db: DBSession, *, prefix: str, day: str) -> int:
+    """The next number of an area and day in one atomic statement: the UPSERT takes the row lock, so
+    concurrent handoffs (threads, processes, PostgreSQL or SQLite) never get the same number."""
+    dialect = db.get_bind().dialect.name
+    if dialect in ("postgresql", "sqlite"):
+        if dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        stmt = insert(QueueCounterRow).values(prefix=prefix, day=day, last=1)
+        stmt = stmt.on_conflict_do_update(index_elements=["prefix", "day"], set_={"last": QueueCounterRow.last + 1})
+        return int(db.execute(stmt.returning(QueueCounterRow.last)).scalar_one())
+    row = db.scalar(select(QueueCounterRow).where(QueueCounterRow.prefix == prefix, QueueCounterRow.day == day).with_for_update())
+    if row is None:
+        row = QueueCounterRow(prefix=prefix, day=day, last=0)
+        db.add(row)
+    row.last += 1
+    db.flush()
+    return row.last
+
+
+def _allocate_number(db: DBSession, *, prefix: str, day: str) -> str:
+    while True:
+        number = f"{prefix}{_bump_counter(db, prefix=prefix, day=day):03d}"
+        # a ticket left open from an earlier day keeps its number: never two open tickets alike
+        if not db.scalar(select(exists().where(TicketRow.number == number, TicketRow.status.in_(OPEN)))):
+            return number
 
 
 def open_ticket(db: DBSession, *, session_id: str) -> TicketRow | None:
@@ -73,20 +113,16 @@ def create_ticket(db: DBSession, *, session_id: str, channel: str, lang: str, gu
     if existing is not None:
         return existing
     day, prefix = today(), _prefix(guide)
-    count = db.scalar(select(func.count()).select_from(TicketRow).where(TicketRow.day == day, TicketRow.number.like(f"{prefix}%"))) or 0
-    held = set(db.scalars(select(TicketRow.number).where(TicketRow.status.in_(OPEN), TicketRow.number.like(f"{prefix}%"))))
-    n = count + 1
-    while f"{prefix}{n:03d}" in held:  # a ticket left open overnight keeps its number: no two open alike
-        n += 1
+    number = _allocate_number(db, prefix=prefix, day=day)
     window = guide.location.windows[0] if guide else GENERAL_WINDOW
     ticket = TicketRow(
-        number=f"{prefix}{n:03d}", day=day, session_id=session_id, channel=channel, lang=lang,
+        number=number, day=day, session_id=session_id, channel=channel, lang=lang,
         service_id=guide.id if guide else None, window=window, status="waiting", reason=reason,
     )  # fmt: skip
     db.add(ticket)
     db.flush()
     for turn in transcript:
-        db.add(TicketMessageRow(ticket_id=ticket.id, role=turn.role, text=mask(turn.text), at=dt.datetime.fromtimestamp(turn.at, dt.timezone.utc)))
+        db.add(TicketMessageRow(ticket_id=ticket.id, role=turn.role, text=mask(clean_text(turn.text)), at=dt.datetime.fromtimestamp(turn.at, dt.UTC)))
     db.flush()
     return ticket
 
@@ -105,7 +141,7 @@ def list_tickets(db: DBSession, *, statuses: tuple[str, ...] = OPEN) -> list[Tic
 
 
 def add_message(db: DBSession, *, ticket: TicketRow, role: str, text: str, author: str | None = None) -> TicketMessageRow:
-    row = TicketMessageRow(ticket_id=ticket.id, role=role, text=mask(text), author=author)
+    row = TicketMessageRow(ticket_id=ticket.id, role=role, text=mask(clean_text(text)), author=author and clean_text(author))
     db.add(row)
     ticket.updated_at = utcnow()
     db.flush()
@@ -131,9 +167,10 @@ def call(db: DBSession, *, ticket: TicketRow, staff: str, window: str) -> None:
 def close(db: DBSession, *, ticket: TicketRow, staff: str, outcome: str) -> None:
     if ticket.status == "closed":
         raise Conflict(f"ticket {ticket.number} is already closed")
-    ticket.status, ticket.outcome, ticket.updated_at = "closed", mask(outcome), utcnow()
+    outcome = mask(clean_text(outcome))
+    ticket.status, ticket.outcome, ticket.updated_at = "closed", outcome, utcnow()
     ticket.staff = ticket.staff or staff
-    add_message(db, ticket=ticket, role="system", text=f"已办结：{mask(outcome)}", author=staff)
+    add_message(db, ticket=ticket, role="system", text=f"已办结：{outcome}", author=staff)
 
 
 def log_reply(db: DBSession, *, reply: Any, channel: str, message_id: str | None = None) -> str:
@@ -141,9 +178,9 @@ def log_reply(db: DBSession, *, reply: Any, channel: str, message_id: str | None
     review = reply.kind in ("no_match", "out_of_scope") or (reply.kind == "clarify") or (reply.kind == "answer" and reply.confidence < REVIEW_CONFIDENCE)
     db.add(
         ChatLogRow(
-            message_id=message_id, session_id=reply.session_id, channel=channel, lang=reply.lang, text=mask(reply.text),
+            message_id=message_id, session_id=reply.session_id, channel=channel, lang=reply.lang, text=mask(clean_text(reply.text)),
             intent=reply.intent, service_id=reply.service, confidence=reply.confidence, kind=reply.kind,
-            handoff=reply.handoff, needs_review=review and reply.intent not in ("greet", "goodbye"), trace=reply.trace,
+            handoff=reply.handoff, needs_review=review and reply.intent not in ("greet", "goodbye"), trace=mask_data(reply.trace),
         )
     )  # fmt: skip
     db.flush()
@@ -152,7 +189,7 @@ def log_reply(db: DBSession, *, reply: Any, channel: str, message_id: str | None
 
 def rate(db: DBSession, *, session_id: str, score: int, comment: str | None, channel: str, message_id: str | None = None, ticket_number: str | None = None) -> RatingRow:
     """Record one rating for an answer (message_id) or a closed ticket; low ones go to staff review."""
-    service = None
+    service, ticket_id = None, None
     if message_id is not None:
         log = db.scalar(select(ChatLogRow).where(ChatLogRow.message_id == message_id, ChatLogRow.session_id == session_id))
         if log is None:
@@ -164,11 +201,20 @@ def rate(db: DBSession, *, session_id: str, score: int, comment: str | None, cha
         ticket = db.scalar(select(TicketRow).where(TicketRow.number == ticket_number, TicketRow.session_id == session_id).order_by(TicketRow.id.desc()))
         if ticket is None:
             raise NotFound(f"no ticket {ticket_number} in this session")
-        service = ticket.service_id
+        if ticket.status != "closed":
+            raise Conflict(f"ticket {ticket_number} is still open; it can be rated once it is closed")
+        if db.scalar(select(RatingRow).where(RatingRow.ticket_id == ticket.id)) is not None:
+            raise Conflict(f"ticket {ticket_number} has already been rated")
+        service, ticket_id = ticket.service_id, ticket.id
+    comment = mask(clean_text(comment)) if comment else None
     row = RatingRow(
-        session_id=session_id, message_id=message_id, ticket_number=ticket_number, service_id=service, channel=channel,
-        score=score, comment=mask(comment) if comment else None, needs_review=score <= LOW_RATING,
+        session_id=session_id, message_id=message_id, ticket_number=ticket_number, ticket_id=ticket_id, service_id=service,
+        channel=channel, score=score, comment=comment or None, needs_review=score <= LOW_RATING,
     )  # fmt: skip
     db.add(row)
-    db.flush()
+    try:
+        db.flush()
+    except IntegrityError:  # a second rating raced past the check: the unique key refuses it
+        db.rollback()
+        raise Conflict("this has already been rated") from None
     return row

@@ -15,8 +15,16 @@ import yaml
 from openpyxl import Workbook, load_workbook
 from pydantic import ValidationError
 
+from assistant.hygiene import clean_text
 from assistant.kb.schema import Category, Guide, HallFAQ, LifeEvent, Synonyms
-from assistant.kb.source import MAX_FILE_BYTES, Knowledge, Problem, SourceError, read_data, validation_problems
+from assistant.kb.source import (
+    MAX_FILE_BYTES,
+    Knowledge,
+    Problem,
+    SourceError,
+    read_data,
+    validation_problems,
+)
 from assistant.kb.store import guide_json
 
 CHILD_TABLES = ("legal_basis", "materials", "steps", "faq")
@@ -83,7 +91,7 @@ def _write_sheet(wb: Workbook, title: str, rows: list[dict[str, Any]], first: li
         columns += [c for c in row if c not in columns]
     ws.append(columns)
     for row in rows:
-        ws.append([row.get(c) for c in columns])
+        ws.append([clean_text(row.get(c)) for c in columns])  # a stray control character must not break the export
 
 
 def write_xlsx(kb: Knowledge, out: Path) -> None:

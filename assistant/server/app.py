@@ -3,31 +3,40 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any, AsyncIterator
+from typing import Any
 
 import socketio
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
 from assistant import __version__
-from assistant.config import Settings, get_settings
-from assistant.db import Database
+from assistant.config import Settings, get_settings, session_secret
 from assistant.curation.rebuild import Rebuilder
+from assistant.db import Database
 from assistant.engine import Engine, Paths
+from assistant.privacy import set_public_numbers
+from assistant.server import accesslog
 from assistant.server.deps import AppState
 from assistant.server.hub import Hub
-from assistant.server.ratelimit import RateLimiter
+from assistant.server.middleware import BodyLimit, SecurityHeaders
+from assistant.server.ratelimit import RateLimiter, TrustedProxies
 from assistant.server.routes import admin, chat, guides, health, pages, rasa, sessions, staff
 from assistant.server.socketio_channel import create_socketio
+from assistant.server.throttle import LoginGuard
 from assistant.service import Assistant
 from assistant.storage import DatabaseStorage
 
 log = logging.getLogger("assistant.server")
+# how uvicorn must run this app: uvicorn's own proxy-header handling believes X-Forwarded-For from
+# loopback by default (rotating it dodged every limit); the app reads it itself, from configured proxies only
+UVICORN_OPTIONS: dict[str, Any] = {"proxy_headers": False, "server_header": False}
 STATIC = Path(__file__).resolve().parent / "static"
 
 
@@ -42,6 +51,9 @@ def _validation_message(exc: RequestValidationError) -> str:
 def create_app(settings: Settings | None = None, *, engine: Engine | None = None, rate_limit: int | None = None) -> Any:
     settings = settings or get_settings()
     rate_limit = rate_limit or settings.rate_limit_per_minute
+    proxies = TrustedProxies(settings.list_of(settings.trusted_proxies))  # a bad entry stops the start, clearly
+    secret = session_secret(settings)
+    accesslog.install()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -51,7 +63,13 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         paths = Paths.of(settings)
         rebuilder = Rebuilder(eng, db, paths.models, paths.cache, templates=settings.training_dir / "templates.yml", base_encoder=settings.encoder_path)
         assistant = Assistant(eng, DatabaseStorage(db, lambda gid: eng.kb.guides.get(gid or "")))
-        app.state.assistant = AppState(settings, db, eng, assistant, hub, RateLimiter(rate_limit, 60), rebuilder)
+        # the hall's own phone numbers stay readable in transcripts; a visitor's are masked
+        set_public_numbers(n for g in eng.kb.guides.values() for n in (g.phone, g.complaint_phone))
+        app.state.assistant = AppState(
+            settings, db, eng, assistant, hub, RateLimiter(rate_limit, 60), rebuilder,
+            handoffs=RateLimiter(settings.handoff_limit_per_hour, 3600), proxies=proxies,
+            logins=LoginGuard(free_attempts=settings.login_free_attempts, concurrent=settings.login_concurrent_checks),
+        )  # fmt: skip
         yield
         db.dispose()
 
@@ -60,8 +78,19 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         version=__version__,
         description="Chat, guides, handoff to a window, ratings. Sample data of the fictional city 示例市.",
         lifespan=lifespan,
+        docs_url="/docs" if settings.docs_enabled else None,
+        redoc_url="/redoc" if settings.docs_enabled else None,
+        openapi_url="/openapi.json" if settings.docs_enabled else None,
     )
-    app.add_middleware(SessionMiddleware, secret_key=settings.secret_key, session_cookie="hall_staff", same_site="strict", https_only=settings.environment != "development", max_age=8 * 3600)
+    app.add_middleware(
+        SessionMiddleware, secret_key=secret, session_cookie="hall_staff", same_site="strict",
+        https_only=settings.environment != "development", max_age=int(settings.staff_session_hours * 3600),
+    )  # fmt: skip
+    origins = settings.list_of(settings.cors_origins)
+    if origins:  # the widget on another site calls the public API; no credentials, so never the staff API
+        app.add_middleware(CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST"], allow_headers=["Content-Type"], allow_credentials=False)
+    app.add_middleware(SecurityHeaders)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, max_upload_bytes=settings.max_upload_bytes)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -1,21 +1,30 @@
-"""Staff accounts: argon2 password hashes, a signed session cookie, CSRF token, role checks."""
+"""Staff accounts: argon2 password hashes, server-side sessions, CSRF token, role checks.
+
+The cookie (signed by SessionMiddleware) holds only a random session token; the session itself is a
+row in staff_sessions, and the account is read on every request. So logout (row deleted), deactivation
+and role changes take effect at once, and a cookie signed with a leaked key names no session."""
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import secrets
 from typing import Annotated, Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from fastapi import Depends, HTTPException, Request
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session as DBSession
 
-from assistant.handoff.models import UserRow
+from assistant.handoff.models import StaffSessionRow, UserRow
+from assistant.kb.models import utcnow
+from assistant.server.deps import StateDep
 
 ROLES = ("admin", "publisher", "curator", "staff")
 _hasher = PasswordHasher()
 _DUMMY = _hasher.hash("timing-equaliser")
+COOKIE_KEY = "sid"
 
 
 def hash_password(password: str) -> str:
@@ -44,22 +53,55 @@ def authenticate(db: DBSession, *, name: str, password: str) -> UserRow | None:
     return user
 
 
-def login_session(request: Request, user: UserRow) -> str:
-    token = secrets.token_urlsafe(24)
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)  # SQLite returns naive UTC
+
+
+def login_session(request: Request, db: DBSession, user: UserRow, *, hours: float = 8) -> str:
+    """Start a server-side session; returns its CSRF token."""
+    db.execute(delete(StaffSessionRow).where(StaffSessionRow.expires_at < utcnow()))
+    token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(24)
+    db.add(StaffSessionRow(token_hash=_digest(token), user_id=user.id, csrf=csrf, expires_at=utcnow() + dt.timedelta(hours=hours)))
+    db.flush()
     request.session.clear()
-    request.session.update({"user": user.name, "role": user.role, "display": user.display_name, "window": user.window, "csrf": token})
-    return token
+    request.session[COOKIE_KEY] = token
+    return csrf
 
 
-def current_user(request: Request) -> dict[str, Any]:
-    user = request.session.get("user")
-    if not user:
+def logout_session(request: Request, db: DBSession) -> None:
+    token = request.session.get(COOKIE_KEY)
+    if isinstance(token, str):
+        db.execute(delete(StaffSessionRow).where(StaffSessionRow.token_hash == _digest(token)))
+    request.session.clear()
+
+
+def end_sessions(db: DBSession, *, user: UserRow) -> None:
+    """Every session of an account ends (on deactivation)."""
+    db.execute(delete(StaffSessionRow).where(StaffSessionRow.user_id == user.id))
+
+
+def current_user(request: Request, state: StateDep) -> dict[str, Any]:
+    token = request.session.get(COOKIE_KEY)
+    if not isinstance(token, str) or not token:
         raise HTTPException(401, "login required")
+    with state.db.session() as s:
+        row = s.get(StaffSessionRow, _digest(token))
+        user = s.get(UserRow, row.user_id) if row is not None else None
+        if row is None or _aware(row.expires_at) < utcnow() or user is None or not user.active:
+            if row is not None:
+                s.delete(row)
+            request.session.clear()
+            raise HTTPException(401, "session ended (logged out, expired or account deactivated); please log in again")
+        found = {"user": user.name, "role": user.role, "display": user.display_name, "window": user.window, "csrf": row.csrf}
     if request.method not in ("GET", "HEAD", "OPTIONS"):
         sent = request.headers.get("x-csrf-token", "")
-        if not secrets.compare_digest(sent, request.session.get("csrf", "")):
+        if not secrets.compare_digest(sent.encode(), found["csrf"].encode()):
             raise HTTPException(403, "missing or wrong CSRF token")
-    return {k: request.session.get(k) for k in ("user", "role", "display", "window", "csrf")}
+    return found
 
 
 def require(*roles: str):  # type: ignore[no-untyped-def]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
@@ -13,8 +13,11 @@ from assistant.curation.rebuild import Rebuilder
 from assistant.db import Database
 from assistant.engine import Engine
 from assistant.server.hub import Hub
-from assistant.server.ratelimit import RateLimiter
+from assistant.server.ratelimit import RateLimiter, TrustedProxies, connection_address
+from assistant.server.throttle import LoginGuard
 from assistant.service import Assistant
+
+HANDOFF_PATH = "/api/v1/handoff"
 
 
 @dataclass
@@ -24,8 +27,15 @@ class AppState:
     engine: Engine
     assistant: Assistant
     hub: Hub
-    limiter: RateLimiter
+    limiter: RateLimiter  # messages per address and minute, every channel
     rebuilder: Rebuilder
+    handoffs: RateLimiter = field(default_factory=lambda: RateLimiter(10, 3600))  # tickets per address and hour
+    logins: LoginGuard = field(default_factory=LoginGuard)
+    proxies: TrustedProxies = field(default_factory=TrustedProxies)
+
+    def address(self, conn: HTTPConnection) -> str:
+        """The client's address for limits (forwarded-for believed only from configured proxies)."""
+        return connection_address(conn, self.proxies)
 
 
 def get_state(conn: HTTPConnection) -> AppState:
@@ -33,12 +43,17 @@ def get_state(conn: HTTPConnection) -> AppState:
 
 
 def client_key(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
+    return get_state(request).address(request)
 
 
 def rate_limited(request: Request, state: Annotated[AppState, Depends(get_state)]) -> None:
-    if not state.limiter.allow(client_key(request)):
-        raise HTTPException(429, "too many messages; please wait a moment")
+    address = state.address(request)
+    if not state.limiter.allow(address):
+        raise HTTPException(429, "too many messages; please wait a moment", headers={"Retry-After": "60"})
+    # opening a ticket is limited on its own: each one puts a person to work
+    if request.url.path == HANDOFF_PATH and not state.handoffs.allow(address):
+        raise HTTPException(429, "too many requests for a person from this address; please ask at the information desk",
+                            headers={"Retry-After": "3600"})  # fmt: skip
 
 
 StateDep = Annotated[AppState, Depends(get_state)]

@@ -4,14 +4,28 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+
+from assistant.hygiene import clean_text
 
 from assistant.service import BotReply, Button, GuideRef
 
 SessionId = Field(default=None, min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_\-.:]+$")
+_TOKEN = r"^[A-Za-z0-9_\-.:]+$"  # ids a client sends back: no control characters, no markup
 
 
-class ChatIn(BaseModel):
+class Clean(BaseModel):
+    """Every free-text field loses control characters (other than newline and tab) before its length
+    is checked, so a NUL or an escape sequence never reaches a store, a log or an export."""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _clean(cls, value: object, info: ValidationInfo) -> object:
+        # a password is compared, never stored or shown: it is taken exactly as typed
+        return clean_text(value) if isinstance(value, str) and info.field_name != "password" else value
+
+
+class ChatIn(Clean):
     model_config = ConfigDict(extra="forbid")
     session_id: str | None = SessionId
     text: str = Field(min_length=1, max_length=500)
@@ -19,43 +33,43 @@ class ChatIn(BaseModel):
     channel: Literal["web", "kiosk", "api"] = "web"
 
 
-class HandoffIn(BaseModel):
+class HandoffIn(Clean):
     model_config = ConfigDict(extra="forbid")
     session_id: str | None = SessionId
     lang: Literal["zh", "en"] | None = None
     channel: Literal["web", "kiosk", "api"] = "web"
 
 
-class RatingIn(BaseModel):
+class RatingIn(Clean):
     model_config = ConfigDict(extra="forbid")
-    session_id: str = Field(min_length=1, max_length=64)
-    message_id: str | None = Field(default=None, max_length=40)
-    ticket_number: str | None = Field(default=None, max_length=16)
+    session_id: str = Field(min_length=1, max_length=64, pattern=_TOKEN)
+    message_id: str | None = Field(default=None, max_length=40, pattern=_TOKEN)
+    ticket_number: str | None = Field(default=None, max_length=16, pattern=_TOKEN)
     score: int = Field(ge=1, le=5)
     comment: str | None = Field(default=None, max_length=1000)
     channel: Literal["web", "kiosk", "api"] = "web"
 
 
-class RasaIn(BaseModel):
+class RasaIn(Clean):
     sender: str = Field(min_length=1, max_length=64)
     message: str = Field(min_length=1, max_length=500)
     metadata: dict | None = None
 
 
-class LoginIn(BaseModel):
+class LoginIn(Clean):
     name: str = Field(min_length=1, max_length=120)
     password: str = Field(min_length=1, max_length=200)
 
 
-class StaffReplyIn(BaseModel):
+class StaffReplyIn(Clean):
     text: str = Field(min_length=1, max_length=2000)
 
 
-class CallIn(BaseModel):
+class CallIn(Clean):
     window: str = Field(min_length=1, max_length=20)
 
 
-class CloseIn(BaseModel):
+class CloseIn(Clean):
     outcome: str = Field(min_length=1, max_length=1000)
 
 

@@ -19,12 +19,14 @@ from assistant.curation import analytics, review
 from assistant.curation import guides as curation
 from assistant.dialogue.compose import compose_guide
 from assistant.handoff.models import ChatLogRow, UserRow
+from assistant.hygiene import clean_cell
 from assistant.kb.formats import knowledge_json, read_json, read_xlsx, write_xlsx
 from assistant.kb.source import SourceError
 from assistant.kb.store import import_knowledge, load_knowledge_from_db
 from assistant.privacy import mask
-from assistant.server.auth import add_user, require
+from assistant.server.auth import add_user, end_sessions, require
 from assistant.server.deps import StateDep
+from assistant.understanding.encoder import encode
 
 router = APIRouter(prefix="/api/v1/admin", tags=["curation"])
 Editor = Annotated[dict[str, Any], Depends(require("curator", "publisher"))]
@@ -164,12 +166,17 @@ def audit(user: Editor, state: StateDep, target: str | None = Query(None, max_le
 
 
 @router.get("/review")
-def review_queue(user: Editor, state: StateDep) -> list[dict[str, Any]]:
-    """Questions to look at, grouped by similarity, most frequent first."""
-    with state.db.session() as s:
-        rows = review.pending(s)
+def review_queue(
+    user: Editor, state: StateDep, response: Response, offset: int = Query(0, ge=0, le=1_000_000), limit: int = Query(review.PAGE, ge=1, le=200)
+) -> list[dict[str, Any]]:
+    """Questions to look at, grouped by similarity, most frequent first; one page (offset, limit),
+    the number of groups in all in the X-Total-Count header."""
     retriever = state.engine.understanding.retriever
-    return review.group(rows, retriever.embed_query if retriever.encoder is not None else None)
+    embed_many = (lambda texts: encode(retriever.encoder, texts, "query")) if retriever.encoder is not None else None
+    with state.db.session() as s:
+        groups, total = review.page(s, embed_many=embed_many, offset=offset, limit=limit)
+    response.headers["X-Total-Count"] = str(total)
+    return groups
 
 
 @router.post("/review/attach")
@@ -216,6 +223,7 @@ def export_logs(user: Editor, state: StateDep, format: Literal["csv", "xlsx", "j
 def _table(header: list[str], rows: list[list[Any]], format: str, name: str) -> Response:
     if format == "json":
         return JSONResponse([dict(zip(header, r)) for r in rows])
+    rows = [[clean_cell(v) for v in r] for r in rows]  # stored text never breaks a sheet nor runs as a formula
     if format == "xlsx":
         wb = Workbook()
         ws = wb.active
@@ -372,3 +380,19 @@ def create_user(body: UserIn, user: Admin, state: StateDep) -> dict[str, str]:
     return {"name": body.name, "role": body.role}
 
 
+class ActiveIn(BaseModel):
+    active: bool
+
+
+@router.post("/users/{name}/active")
+def set_active(name: str, body: ActiveIn, user: Admin, state: StateDep) -> dict[str, Any]:
+    """Deactivate (or reactivate) an account; deactivation ends its sessions at once."""
+    with state.db.session() as s:
+        row = s.scalar(select(UserRow).where(UserRow.name == name[:120]))
+        if row is None:
+            raise HTTPException(404, f"no user '{name[:120]}'")
+        row.active = body.active
+        if not body.active:
+            end_sessions(s, user=row)
+        curation.audit(s, user=user["user"], action="activate_user" if body.active else "deactivate_user", target=row.name)
+    return {"name": row.name, "active": body.active}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
@@ -9,9 +10,10 @@ from sqlalchemy import select
 
 from assistant.handoff import service as handoff
 from assistant.handoff.models import ChatLogRow, RatingRow, TicketRow
-from assistant.server.auth import authenticate, login_session, require
+from assistant.server.auth import authenticate, login_session, logout_session, require
 from assistant.server.deps import StateDep
 from assistant.server.schemas import CallIn, CloseIn, LoginIn, StaffReplyIn
+from assistant.server.throttle import Busy
 from assistant.service import Update
 from assistant.storage import TicketFacts, facts
 
@@ -21,18 +23,39 @@ WindowStaff = Annotated[dict[str, Any], Depends(require("staff"))]
 
 
 @router.post("/login")
-def login(body: LoginIn, request: Request, state: StateDep) -> dict[str, Any]:
-    with state.db.session() as s:
-        user = authenticate(s, name=body.name, password=body.password)
-        if user is None:
-            raise HTTPException(401, "wrong user name or password")
-        token = login_session(request, user)
-        return {"user": user.name, "display_name": user.display_name, "role": user.role, "window": user.window, "csrf": token}
+async def login(body: LoginIn, request: Request, state: StateDep) -> dict[str, Any]:
+    """Wrong passwords back off per account and per address (429 with Retry-After); at most a few
+    password checks run at once, so a flood of logins cannot slow the chat."""
+    address = state.address(request)
+    wait = state.logins.retry_after(account=body.name, address=address)
+    if wait > 0:
+        seconds = math.ceil(wait)
+        raise HTTPException(429, f"too many wrong passwords; try again in {seconds} s", headers={"Retry-After": str(seconds)})
+
+    def check() -> dict[str, Any] | None:
+        with state.db.session() as s:
+            user = authenticate(s, name=body.name, password=body.password)
+            if user is None:
+                return None
+            csrf = login_session(request, s, user, hours=state.settings.staff_session_hours)
+            return {"user": user.name, "display_name": user.display_name, "role": user.role, "window": user.window, "csrf": csrf}
+
+    try:
+        found = await state.logins.check(check)
+    except Busy as exc:
+        raise HTTPException(503, str(exc), headers={"Retry-After": "5"}) from None
+    if found is None:
+        state.logins.failed(account=body.name, address=address)
+        raise HTTPException(401, "wrong user name or password")
+    state.logins.succeeded(account=body.name)
+    return found
 
 
 @router.post("/logout")
-def logout(request: Request) -> dict[str, bool]:
-    request.session.clear()
+def logout(request: Request, state: StateDep) -> dict[str, bool]:
+    """Ends the session on the server: the cookie is worthless afterwards, even if kept."""
+    with state.db.session() as s:
+        logout_session(request, s)
     return {"ok": True}
 
 
@@ -46,7 +69,7 @@ def ticket_view(s: Any, ticket: TicketRow, *, with_messages: bool = False) -> di
         "number": ticket.number, "status": ticket.status, "service": ticket.service_id, "channel": ticket.channel,
         "lang": ticket.lang, "window": ticket.window, "staff": ticket.staff, "reason": ticket.reason,
         "created_at": ticket.created_at.isoformat(), "outcome": ticket.outcome,
-        "wait_minutes": handoff.info(s, ticket=ticket).wait_minutes,
+        "wait_minutes": handoff.info(s, ticket=ticket).wait_minutes, "carried_over": handoff.carried_over(ticket),
     }  # fmt: skip
     if with_messages:
         data["messages"] = [{"role": m.role, "text": m.text, "author": m.author, "at": m.at.isoformat()} for m in ticket.messages]
