@@ -216,7 +216,7 @@ class KioskApp(App):
     # --- end of a conversation: the rating prompt ---------------------------------------------------
     def finish(self) -> None:
         """The person is done: ask for a rating of the ticket, or else of the last answer."""
-        if self.ticket.get("number"):
+        if self.ticket.get("number") and self.ticket.get("status") == "closed":  # an open ticket is rated once served
             self.rating = {"ticket_number": self.ticket["number"]}
         elif self.last_reply.get("message_id"):
             self.rating = {"message_id": self.last_reply["message_id"]}

@@ -74,7 +74,7 @@ def test_script_message_is_shown_never_executed(live, context):
     ask(page, payload)
     page.wait_for_selector(".ha-bot:not(.ha-welcome) >> nth=0", timeout=30_000)
     page.wait_for_function("() => document.querySelectorAll('.ha-bot').length >= 2", timeout=30_000)
-    assert page.locator(".ha-user").last.inner_text().strip() == payload
+    assert page.locator(".ha-user .ha-text").last.inner_text().strip() == payload
     assert page.locator(".ha-log script, .ha-log img[src='x']").count() == 0
     assert dialogs == []
 

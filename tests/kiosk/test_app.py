@@ -169,14 +169,16 @@ def test_talk_to_a_person_gets_a_ticket_from_the_real_server_then_rating(app: An
     assert screen.ids.number.text == ticket["number"] and ticket["window"] in screen.ids.details.raw
     assert not app.offline
     drive.tap(screen.ids.done)
-    assert app.current == "rate" and app.rating == {"ticket_number": ticket["number"]}
+    # the ticket is still open (it is rated once served): the kiosk asks about the answer that gave it
+    assert app.current == "rate" and app.rating == {"message_id": app.last_reply["message_id"]}
+    message_id = app.last_reply["message_id"]
     drive.tap(app.screen("rate").ids.star4)
     drive.wait_until(lambda: app.rated and not app.busy, 30, "the rating")
     from assistant.db import Database
 
     db = Database(trained_settings.database_url)
     with db.session() as s:
-        score = s.execute(text("select score from ratings where ticket_number = :n and channel = 'kiosk'"), {"n": ticket["number"]}).scalar()
+        score = s.execute(text("select score from ratings where message_id = :m and channel = 'kiosk'"), {"m": message_id}).scalar()
     db.dispose()
     assert score == 4
 
