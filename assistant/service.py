@@ -172,9 +172,7 @@ class Assistant:
         return self.ask(HUMAN_CHOICE, session_id=session_id, lang=lang, channel=channel)
 
     def rate(self, **kw: Any) -> dict[str, Any]:
-        if kw.get("comment"):
-            kw["comment"] = mask(kw["comment"])
-        return self.storage.rate(**kw)
+        return self.storage.rate(**kw)  # the comment is cleaned and masked where it is stored
 
     def forget(self, session_id: str) -> None:
         self.engine.sessions.drop(session_id)

@@ -993,6 +993,14 @@
     if (!state.sessionId) return;
     state.sessionId = null;
     storageSet(window.sessionStorage, SESSION_KEY, null);
+    closeWs();
+    addBotText(t().expired, "ha-expired");
+    if (!state.open) announce(t().expired);
+    if (hadFocus) input.focus();
+  }
+
+  // ---------------------------------------------------------------- WebSocket
+  function closeWs() {
     if (state.ws) {
       var old = state.ws;
       state.ws = null;
@@ -1004,12 +1012,8 @@
     }
     clearTimeout(state.wsTimer);
     state.wsTimer = null;
-    addBotText(t().expired, "ha-expired");
-    if (!state.open) announce(t().expired);
-    if (hadFocus) input.focus();
   }
 
-  // ---------------------------------------------------------------- WebSocket
   function wsUrl() {
     var base = SERVER.replace(/^http(s?):/i, "ws$1:");
     if (!/^wss?:/i.test(base)) base = location.origin.replace(/^http(s?):/i, "ws$1:");
@@ -1019,17 +1023,7 @@
   function connectWs() {
     if (!state.sessionId || typeof WebSocket === "undefined") return;
     if (state.ws && state.wsSession === state.sessionId && state.ws.readyState <= 1) return;
-    if (state.ws) {
-      var old = state.ws;
-      state.ws = null;
-      try {
-        old.close();
-      } catch (e) {
-        /* ignore */
-      }
-    }
-    clearTimeout(state.wsTimer);
-    state.wsTimer = null;
+    closeWs();
     var sid = state.sessionId;
     var ws;
     try {
