@@ -27,7 +27,7 @@ from assistant.server.deps import AppState
 from assistant.server.hub import Hub
 from assistant.server.middleware import BodyLimit, SecurityHeaders
 from assistant.server.ratelimit import RateLimiter, TrustedProxies
-from assistant.server.routes import admin, chat, guides, health, pages, rasa, sessions, staff
+from assistant.server.routes import accounts, chat, curation, guides, health, knowledge, pages, rasa, records, review, sessions, tickets
 from assistant.server.socketio_channel import create_socketio
 from assistant.server.throttle import LoginGuard
 from assistant.service import Assistant
@@ -105,7 +105,9 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         log.exception("unhandled error")
         return JSONResponse({"detail": "内部错误，请稍后再试 / internal error, please try again"}, status_code=500)
 
-    for router in (health.router, chat.router, sessions.router, guides.router, rasa.router, staff.router, admin.router, pages.router):
+    routers = (health.router, chat.router, sessions.router, guides.router, rasa.router, accounts.router, accounts.users, tickets.router,
+               curation.router, review.router, records.router, knowledge.router, pages.router)  # fmt: skip
+    for router in routers:
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     sio = create_socketio(lambda: app.state.assistant)

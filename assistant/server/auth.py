@@ -113,3 +113,14 @@ def require(*roles: str):  # type: ignore[no-untyped-def]
         return user
 
     return check
+
+
+# the roles, each one dependency callable, so a router-level check and a handler's user are one lookup
+STAFF_ROLES, WINDOW_ROLE, EDITOR_ROLES, PUBLISHER_ROLE, ADMIN_ROLE = (
+    require("staff", "publisher", "curator"), require("staff"), require("curator", "publisher"), require("publisher"), require("admin"),
+)  # fmt: skip
+Staff = Annotated[dict[str, Any], Depends(STAFF_ROLES)]
+WindowStaff = Annotated[dict[str, Any], Depends(WINDOW_ROLE)]
+Editor = Annotated[dict[str, Any], Depends(EDITOR_ROLES)]
+Publisher = Annotated[dict[str, Any], Depends(PUBLISHER_ROLE)]
+Admin = Annotated[dict[str, Any], Depends(ADMIN_ROLE)]

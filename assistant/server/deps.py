@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Annotated
+from typing import Annotated, Iterator
 
 from fastapi import Depends, HTTPException, Request
+from sqlalchemy.orm import Session
 from starlette.requests import HTTPConnection
 
 from assistant.config import Settings
@@ -57,3 +58,14 @@ def rate_limited(request: Request, state: Annotated[AppState, Depends(get_state)
 
 
 StateDep = Annotated[AppState, Depends(get_state)]
+
+
+def db_session(state: StateDep) -> Iterator[Session]:
+    """One database session per request, committed when the handler returns and before the response
+    is sent (scope "function"): a client is never told "saved" for work that failed to commit."""
+    with state.db.session() as session:
+        yield session
+
+
+DbDep = Annotated[Session, Depends(db_session, scope="function")]
+

@@ -106,3 +106,43 @@ def chat_out(reply: BotReply) -> ChatOut:
     guide = GuideLink(**reply.guide.model_dump(), url=f"/guides/{reply.guide.id}") if reply.guide else None
     qr = f"/api/v1/guides/{reply.service}/qr.png" if reply.service and reply.online.get("available") else None
     return ChatOut(**data, guide=guide, qr_url=qr)
+
+
+class GuideSummary(BaseModel):
+    """A guide in a list: enough to show and link it (the whole guide is ``PublicGuide``)."""
+
+    model_config = ConfigDict(extra="allow")  # further summary fields pass through as the guide schema grows
+    id: str
+    name: str
+    name_en: str | None = None
+    category: str | None = None
+    life_events: list[str] = Field(default_factory=list)
+    visits: int | None = None
+    updated_at: str
+    url: str
+
+
+class SearchHit(GuideSummary):
+    score: float
+
+
+class CategoryOut(BaseModel):
+    id: str
+    name: str
+    name_en: str
+    count: int  # how many guides it holds
+
+
+class Health(BaseModel):
+    status: Literal["ok"] = "ok"
+
+
+class Readiness(BaseModel):
+    ready: bool
+    models: bool
+    database: bool
+
+
+class KeepaliveOut(BaseModel):
+    session_id: str
+    expires_in: int  # seconds until the conversation expires if idle again

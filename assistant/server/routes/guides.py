@@ -9,15 +9,16 @@ import segno
 from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import Response
 
-from assistant.kb.schema import Guide
+from assistant.kb.schema import Guide, LifeEvent
 from assistant.kb.public import PublicGuide, guide_summary, public_guide
 from assistant.server.deps import StateDep
+from assistant.server.schemas import CategoryOut, GuideSummary, SearchHit
 
 router = APIRouter(prefix="/api/v1", tags=["guides"])
 
 
-def summary(guide: Guide) -> dict[str, Any]:
-    return {**guide_summary(guide), "url": f"/guides/{guide.id}"}
+def summary(guide: Guide) -> GuideSummary:
+    return GuideSummary(**guide_summary(guide), url=f"/guides/{guide.id}")
 
 
 def _guide(state: StateDep, guide_id: str) -> Guide:
@@ -28,7 +29,7 @@ def _guide(state: StateDep, guide_id: str) -> Guide:
 
 
 @router.get("/guides")
-def list_guides(state: StateDep, category: str | None = Query(None, max_length=80), life_event: str | None = Query(None, max_length=80)) -> list[dict[str, Any]]:
+def list_guides(state: StateDep, category: str | None = Query(None, max_length=80), life_event: str | None = Query(None, max_length=80)) -> list[GuideSummary]:
     """All guides, optionally of one category or life event."""
     guides = state.engine.kb.guides.values()
     return [summary(g) for g in guides if (category is None or g.category == category) and (life_event is None or life_event in g.life_events)]
@@ -52,18 +53,18 @@ def qr(guide_id: str, state: StateDep, scale: int = Query(6, ge=1, le=20)) -> Re
 
 
 @router.get("/categories")
-def categories(state: StateDep) -> list[dict[str, Any]]:
+def categories(state: StateDep) -> list[CategoryOut]:
     kb = state.engine.kb
-    return [{**c.model_dump(), "count": sum(1 for g in kb.guides.values() if g.category == c.id)} for c in kb.categories.values()]
+    return [CategoryOut(**c.model_dump(), count=sum(1 for g in kb.guides.values() if g.category == c.id)) for c in kb.categories.values()]
 
 
-@router.get("/life-events")
-def life_events(state: StateDep) -> list[dict[str, Any]]:
-    return [e.model_dump(mode="json", exclude_none=True) for e in state.engine.kb.life_events.values()]
+@router.get("/life-events", response_model_exclude_none=True)
+def life_events(state: StateDep) -> list[LifeEvent]:
+    return list(state.engine.kb.life_events.values())
 
 
 @router.get("/search")
-def search(state: StateDep, q: str = Query(min_length=1, max_length=200), k: int = Query(5, ge=1, le=20)) -> list[dict[str, Any]]:
+def search(state: StateDep, q: str = Query(min_length=1, max_length=200), k: int = Query(5, ge=1, le=20)) -> list[SearchHit]:
     """Guides ranked for a query by the hybrid retriever."""
     hits = state.engine.understanding.retriever.search(q, k=k)
-    return [{**summary(state.engine.kb.guides[h.guide_id]), "score": round(h.score, 4)} for h in hits]
+    return [SearchHit(**summary(state.engine.kb.guides[h.guide_id]).model_dump(), score=round(h.score, 4)) for h in hits]

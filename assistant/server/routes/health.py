@@ -4,17 +4,18 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from assistant.server.deps import StateDep
+from assistant.server.schemas import Health, Readiness
 
 router = APIRouter(tags=["health"])
 
 
 @router.get("/healthz")
-def healthz() -> dict[str, str]:
+def healthz() -> Health:
     """The process is up."""
-    return {"status": "ok"}
+    return Health()
 
 
-@router.get("/readyz")
+@router.get("/readyz", response_model=Readiness, responses={503: {"model": Readiness, "description": "not ready: which check failed"}})
 def readyz(state: StateDep) -> JSONResponse:
     """Models loaded and database reachable."""
     checks = {"models": state.engine.understanding is not None and bool(state.engine.kb.guides), "database": state.db.ping()}

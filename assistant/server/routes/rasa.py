@@ -8,7 +8,7 @@ import asyncio
 from fastapi import APIRouter, Depends
 
 from assistant.server.deps import StateDep, rate_limited
-from assistant.server.schemas import RasaIn, RasaMessage
+from assistant.server.schemas import Health, RasaIn, RasaMessage
 from assistant.service import BotReply, Message
 
 router = APIRouter(prefix="/webhooks/rest", tags=["rasa"])
@@ -21,8 +21,8 @@ def rasa_messages(recipient: str, reply: BotReply) -> list[RasaMessage]:
 
 
 @router.get("/")
-def health() -> dict[str, str]:
-    return {"status": "ok"}
+def health() -> Health:
+    return Health()
 
 
 @router.post("/webhook", dependencies=[Depends(rate_limited)])

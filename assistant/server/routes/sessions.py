@@ -3,20 +3,19 @@ visitor's "continue" touches it here, so the idle clock starts again."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Depends, HTTPException, Path
 
 from assistant.server.deps import StateDep, rate_limited
+from assistant.server.schemas import KeepaliveOut
 
 router = APIRouter(prefix="/api/v1", tags=["chat"])
 
 
 @router.post("/sessions/{session_id}/keepalive", dependencies=[Depends(rate_limited)])
-def keepalive(state: StateDep, session_id: str = Path(min_length=1, max_length=64)) -> dict[str, Any]:
+def keepalive(state: StateDep, session_id: str = Path(min_length=1, max_length=64)) -> KeepaliveOut:
     """Touch a live conversation: {session_id, expires_in} (seconds until it expires if idle again).
     404 when it has already expired, so the widget can say the conversation starts afresh."""
     if state.engine.sessions.peek(session_id) is None:
         raise HTTPException(404, "对话已结束 / the conversation has expired")
     session = state.engine.sessions.get(session_id)
-    return {"session_id": session.id, "expires_in": int(state.settings.session_ttl_seconds)}
+    return KeepaliveOut(session_id=session.id, expires_in=int(state.settings.session_ttl_seconds))

@@ -1,0 +1,98 @@
+"""Window staff and the handoff queue: tickets, transcripts, live replies, calling, closing."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from fastapi import APIRouter, Depends, HTTPException
+
+from assistant.handoff import service as handoff
+from assistant.handoff.models import TicketRow
+from assistant.server.auth import WINDOW_ROLE, WindowStaff
+from assistant.server.console_schemas import ReplyOut, TicketMessage, TicketView
+from assistant.server.deps import DbDep, StateDep
+from assistant.server.schemas import CallIn, CloseIn, StaffReplyIn
+from assistant.service import Update
+from assistant.storage import TicketFacts, facts
+
+router = APIRouter(prefix="/api/v1/staff/tickets", tags=["tickets"], dependencies=[Depends(WINDOW_ROLE)])
+
+
+def ticket_view(s: Any, ticket: TicketRow, *, with_messages: bool = False) -> TicketView:
+    return TicketView(
+        number=ticket.number, status=ticket.status, service=ticket.service_id, channel=ticket.channel,
+        lang=ticket.lang, window=ticket.window, staff=ticket.staff, reason=ticket.reason,
+        created_at=ticket.created_at.isoformat(), outcome=ticket.outcome,
+        wait_minutes=handoff.info(s, ticket=ticket).wait_minutes, carried_over=handoff.carried_over(ticket),
+        messages=[TicketMessage(role=m.role, text=m.text, author=m.author, at=m.at.isoformat()) for m in ticket.messages] if with_messages else None,
+    )  # fmt: skip
+
+
+@router.get("")
+def tickets(s: DbDep, include_closed: bool = False) -> list[TicketView]:
+    statuses = (*handoff.OPEN, "closed") if include_closed else handoff.OPEN
+    return [ticket_view(s, t) for t in handoff.list_tickets(s, statuses=statuses)]
+
+
+def _ticket(s: Any, number: str) -> TicketRow:
+    try:
+        return handoff.get_ticket(s, number=number[:16])
+    except handoff.NotFound as exc:
+        raise HTTPException(404, str(exc)) from None
+
+
+@router.get("/{number}")
+def ticket(number: str, s: DbDep) -> TicketView:
+    return ticket_view(s, _ticket(s, number), with_messages=True)
+
+
+async def _act(state: StateDep, number: str, action: Callable[[Any, TicketRow], None]) -> tuple[TicketView, TicketFacts]:
+    """Do ``action`` and commit it before the visitor is told (a live update never announces a change
+    that was rolled back)."""
+    try:
+        with state.db.session() as s:
+            t = _ticket(s, number)
+            action(s, t)
+            return ticket_view(s, t, with_messages=True), facts(s, t)
+    except handoff.Conflict as exc:
+        raise HTTPException(409, str(exc)) from None
+
+
+@router.post("/{number}/claim")
+async def claim(number: str, user: WindowStaff, state: StateDep) -> TicketView:
+    view, facts = await _act(state, number, lambda s, t: handoff.claim(s, ticket=t, staff=user["display"]))
+    await _tell(state, facts, state.assistant.ticket_update(facts, "claimed", view.lang, staff=user["display"]))
+    return view
+
+
+@router.post("/{number}/reply")
+async def reply(number: str, body: StaffReplyIn, user: WindowStaff, state: StateDep) -> ReplyOut:
+    def act(s: Any, t: TicketRow) -> None:
+        if t.status == "closed":
+            raise handoff.Conflict(f"ticket {t.number} is closed")
+        if t.status == "waiting":
+            handoff.claim(s, ticket=t, staff=user["display"])
+        handoff.add_message(s, ticket=t, role="staff", text=body.text, author=user["display"])
+
+    view, facts = await _act(state, number, act)
+    delivered = await _tell(state, facts, state.assistant.staff_message(body.text, user["display"], view.lang))
+    return ReplyOut(**view.model_dump(), delivered=delivered)
+
+
+@router.post("/{number}/call")
+async def call(number: str, body: CallIn, user: WindowStaff, state: StateDep) -> TicketView:
+    view, facts = await _act(state, number, lambda s, t: handoff.call(s, ticket=t, staff=user["display"], window=body.window))
+    await _tell(state, facts, state.assistant.ticket_update(facts, "called", view.lang, staff=user["display"]))
+    return view
+
+
+@router.post("/{number}/close")
+async def close(number: str, body: CloseIn, user: WindowStaff, state: StateDep) -> TicketView:
+    view, facts = await _act(state, number, lambda s, t: handoff.close(s, ticket=t, staff=user["display"], outcome=body.outcome))
+    await _tell(state, facts, state.assistant.ticket_update(facts, "closed", view.lang, staff=user["display"]))
+    return view
+
+
+async def _tell(state: StateDep, facts: TicketFacts, update: Update) -> int:
+    """Send the visitor's live connections what the service worded for them; how many received it."""
+    return await state.hub.publish(facts.session_id or "", update.model_dump(mode="json"))
