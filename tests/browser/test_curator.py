@@ -329,3 +329,25 @@ def test_admin_manages_accounts_with_the_keyboard(live, context):
     page.keyboard.press("ArrowLeft")
     assert page.evaluate("document.activeElement.id") == "tab-audit" and page.is_visible("#panel-audit")
     assert page.errors == []
+
+
+def test_the_editor_form_follows_the_published_schema(live, context, api):
+    """A field the schema gains appears in the editor with its kind, without a change to curator.js;
+    enum options are the schema's values."""
+    schema = api.get("/api/v1/admin/schema").json()
+    schema["properties"]["counter_note"] = {"type": "boolean", "title": "窗口提示"}
+    schema["$defs"]["Material"]["properties"]["pickup_hint"] = {"type": "string", "maxLength": 80, "title": "领取提示"}
+    page = context.new_page()
+    page.route("**/api/v1/admin/schema", lambda route: route.fulfill(json=schema))
+    page.goto(f"{live.url}/curator")
+    page.fill("#cur-name", PUBLISHER["name"])
+    page.fill("#cur-password", PUBLISHER["password"])
+    page.click("#cur-login button[type=submit]")
+    open_guide(page, "passport")
+    added = page.locator("#cur-form [data-field='counter_note']")
+    assert added.get_attribute("type") == "checkbox" and added.get_attribute("data-kind") == "bool"
+    assert "其他字段" in added.evaluate("n => n.closest('fieldset').querySelector('legend').textContent")
+    assert page.locator("#cur-form [data-field='materials.0.pickup_hint']").count() == 1
+    options = page.eval_on_selector_all("[data-field='case_type'] option", "os => os.map(o => o.value)")
+    assert options == schema["$defs"]["CaseType"]["enum"]
+    page.close()

@@ -7,47 +7,57 @@
   var SVG = "http://www.w3.org/2000/svg";
   var state = { me: null, csrf: null, guides: [], current: null, loaded: null, dirty: false, polling: null };
 
-  // --- the guide schema (assistant/kb/schema.py), as the editor shows it ----------------------------
-  var CASE_TYPES = [["on_the_spot", "即办件 on the spot"], ["promised", "承诺件 promised"]];
-  var SCOPES = [["local", "本市通办 local"], ["province", "全省通办 province"], ["cross_province", "跨省通办 cross-province"]];
-  var STATUSES = [["draft", "草稿 draft"], ["published", "已发布 published"]];
-  var FORMS = [["original", "原件"], ["copy", "复印件"], ["original_and_copy", "原件及复印件"], ["electronic", "电子证照"], ["form", "申请表"], ["on_site", "现场采集"]];
-  var MEDIA = [["paper", "纸质"], ["electronic", "电子"], ["either", "纸质或电子"]];
-  // [key, label, kind, options]; kind: text | long | int | bool | date | url | enum | readonly | json
-  var SECTIONS = [
-    ["基本信息 Basic", [
-      ["id", "事项编码 ID", "readonly"], ["name", "事项名称 Name", "text"], ["name_en", "事项名称（英文）Name (English)", "text"],
-      ["department", "实施机关 Department", "text"], ["department_en", "实施机关（英文）Department (English)", "text"],
-      ["category", "主题分类 Category", "text"], ["case_type", "办件类型 Case type", "enum", CASE_TYPES],
-      ["scope", "通办范围 Scope", "enum", SCOPES], ["sample", "示例数据 Sample data", "bool"],
-      ["status", "状态 Status（保存时为草稿 saved as draft）", "enum", STATUSES], ["updated_at", "更新时间 Updated", "date"],
-      ["updated_by", "更新人 Updated by", "text"]]],
-    ["说明 Description", [
-      ["summary", "事项简介 Summary", "long"], ["summary_en", "事项简介（英文）Summary (English)", "long"],
-      ["eligibility", "受理条件 Eligibility", "long"], ["eligibility_en", "受理条件（英文）Eligibility (English)", "long"],
-      ["keywords", "俗称/关键词 Keywords (JSON)", "json", []], ["life_events", "一件事 Life events (JSON)", "json", []],
-      ["legal_basis", "设定依据 Legal basis (JSON)", "json", []]]],
-    ["申请材料 Materials", [["materials", "申请材料 Materials", "materials"]]],
-    ["办理 Processing", [
-      ["steps", "办理流程 Steps (JSON)", "json", []], ["time_limit", "办理时限 Time limit (JSON)", "json", {}],
-      ["fee", "收费标准及依据 Fee (JSON)", "json", {}], ["channels", "办理形式 Channels (JSON)", "json", {}],
-      ["online_url", "网上办理入口 Online entry (URL)", "url"], ["visits", "到办事现场次数 Visits", "int"],
-      ["appointment", "预约 Appointment (JSON)", "json", {}]]],
-    ["地点与联系 Location & contact", [
-      ["location", "办理地点 Location (JSON)", "json", {}], ["hours", "办理时间 Hours", "text"], ["hours_en", "办理时间（英文）Hours (English)", "text"],
-      ["phone", "咨询电话 Phone", "text"], ["complaint_phone", "监督投诉电话 Complaint phone", "text"]]],
-    ["常见问题 FAQ", [["faq", "常见问题 FAQ (JSON)", "json", []]]]
+  // --- the form, from the guide schema the server publishes (GET /api/v1/admin/schema) --------------
+  // Only the layout is written here: which section a field sits in, and display names of enum values.
+  // Kinds, labels, options and defaults come from the schema, so a field added to the schema appears
+  // in the editor (in "其他字段" when no section names it) without touching this file.
+  var LAYOUT = [
+    ["基本信息 Basic", ["id", "name", "name_en", "department", "department_en", "category", "case_type", "scope", "sample", "status", "updated_at", "updated_by"]],
+    ["说明 Description", ["summary", "summary_en", "eligibility", "eligibility_en", "keywords", "life_events", "legal_basis"]],
+    ["申请材料 Materials", ["materials"]],
+    ["办理 Processing", ["steps", "time_limit", "fee", "channels", "online_level", "online_url", "visits", "appointment"]],
+    ["地点与联系 Location & contact", ["location", "hours", "hours_en", "phone", "complaint_phone"]],
+    ["常见问题 FAQ", ["faq"]]
   ];
-  var MATERIAL_COLUMNS = [
-    ["name", "名称 Name", "text"], ["name_en", "英文名 English", "text"], ["form", "形式 Form", "enum", FORMS],
-    ["copies", "份数 Copies", "int"], ["medium", "介质 Medium", "enum", MEDIA], ["required", "必需 Required", "bool"],
-    ["condition", "适用情形 Condition", "text"], ["condition_en", "情形（英文）Condition (EN)", "text"],
-    ["source", "来源 Source", "text"], ["notes", "须知 Notes", "long"], ["sample_url", "样表 Sample URL", "url"]
-  ];
-  var KNOWN = {};
-  SECTIONS.forEach(function (s) { s[1].forEach(function (f) { KNOWN[f[0]] = f; }); });
-  var MATERIAL_KNOWN = {};
-  MATERIAL_COLUMNS.forEach(function (c) { MATERIAL_KNOWN[c[0]] = true; });
+  var READONLY = { id: true };  // the id of a guide cannot change
+  var ENUM_NAMES = {
+    on_the_spot: "即办件 on the spot", promised: "承诺件 promised", local: "本市通办 local", province: "全省通办 province",
+    cross_province: "跨省通办 cross-province", draft: "草稿 draft", published: "已发布 published", original: "原件", copy: "复印件",
+    original_and_copy: "原件及复印件", electronic: "电子证照", form: "申请表", on_site: "现场采集", paper: "纸质", either: "纸质或电子"
+  };
+  var SECTIONS = [], MATERIAL_COLUMNS = [], MATERIAL_KNOWN = {};
+
+  function resolve(prop, defs) {
+    if (prop.$ref) return resolve(defs[prop.$ref.split("/").pop()] || {}, defs);
+    var some = (prop.anyOf || []).filter(function (x) { return x.type !== "null"; });
+    if (some.length === 1) return resolve(some[0], defs);
+    return prop;
+  }
+  // [key, label, kind, options]; kind: text | long | int | bool | date | url | enum | readonly | json | materials
+  function fieldOf(key, prop, defs) {
+    var r = resolve(prop, defs), label = (prop.title || r.title || key) + " " + key, kind = "json", options;
+    if (READONLY[key]) kind = "readonly";
+    else if (key === "materials") kind = "materials";
+    else if (r.enum) { kind = "enum"; options = r.enum.map(function (v) { return [v, ENUM_NAMES[v] || v]; }); }
+    else if (r.type === "boolean") kind = "bool";
+    else if (r.type === "integer") kind = "int";
+    else if (r.type === "string") kind = r.format === "uri" ? "url" : r.format === "date" ? "date" : (r.maxLength || 0) > 300 ? "long" : "text";
+    else options = r.type === "array" ? [] : {};
+    if (kind === "json") label += " (JSON)";
+    return [key, label, kind, options];
+  }
+  function buildForm(schema) {
+    var defs = schema.$defs || {}, props = schema.properties || {}, placed = {};
+    SECTIONS = LAYOUT.map(function (section) {
+      return [section[0], section[1].filter(function (k) { return props[k]; }).map(function (k) { placed[k] = true; return fieldOf(k, props[k], defs); })];
+    });
+    var rest = Object.keys(props).filter(function (k) { return !placed[k]; });
+    if (rest.length) SECTIONS.push(["其他字段 Other fields", rest.map(function (k) { return fieldOf(k, props[k], defs); })]);
+    var material = resolve((props.materials || {}).items || {}, defs).properties || {};
+    MATERIAL_COLUMNS = Object.keys(material).map(function (k) { return fieldOf(k, material[k], defs); }).filter(function (c) { return c[2] !== "json"; });
+    MATERIAL_KNOWN = {};
+    MATERIAL_COLUMNS.forEach(function (c) { MATERIAL_KNOWN[c[0]] = true; });
+  }
 
   // --- small helpers --------------------------------------------------------------------------------
   function el(tag, attrs, children) {
@@ -122,7 +132,8 @@
     $("cur-app").classList.remove("st-hidden");
     $("cur-logout").classList.remove("st-hidden");
     $("tab-users").classList.toggle("st-hidden", me.role !== "admin");
-    loadGuides();
+    api("GET", "/api/v1/admin/schema").then(buildForm).then(loadGuides)
+      .catch(function (e) { $("cur-editor-meta").textContent = "无法读取指南结构 cannot read the guide schema: " + e.message; });
     api("GET", "/api/v1/admin/rebuild").then(showRebuild).catch(function () {});
   }
 
