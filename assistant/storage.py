@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session as DBSession
 from assistant.db import Database
 from assistant.handoff import service as handoff
 from assistant.handoff.models import TicketRow
+from assistant.records import service as records
 
 
 @dataclass
@@ -55,7 +56,7 @@ class DatabaseStorage:
 
     def log(self, reply: Any, *, channel: str) -> None:
         with self.db.session() as s:
-            handoff.log_reply(s, reply=reply, channel=channel, message_id=reply.message_id)
+            records.log_reply(s, reply=reply, channel=channel, message_id=reply.message_id)
 
     def open_ticket(self, *, session_id: str, channel: str, lang: str, service_id: str | None, transcript: list[Any], reason: str) -> TicketFacts:
         with self.db.session() as s:
@@ -67,5 +68,5 @@ class DatabaseStorage:
 
     def rate(self, **kw: Any) -> dict[str, Any]:
         with self.db.session() as s:
-            row = handoff.rate(s, **kw)
+            row = records.rate(s, **kw)
             return {"id": row.id, "score": row.score, "service": row.service_id, "needs_review": row.needs_review}

@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from assistant.curation import review
 from assistant.db import Database
-from assistant.handoff.models import ChatLogRow
+from assistant.records.models import ChatLogRow
 
 WORDS = ["身份证", "护照", "社保卡", "居住证", "营业执照", "驾驶证", "户口", "公积金", "医保", "结婚登记", "出生证明", "不动产"]
 ASKS = ["怎么办", "要带什么", "在哪里办", "多久能拿到", "要多少钱", "能网上办吗", "丢了怎么补", "过期了怎么换"]

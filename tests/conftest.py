@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from assistant.db import Database
-from assistant.server.auth import add_user
+from assistant.accounts.service import add_user
 from tests.utils.live import USERS, start_server
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")

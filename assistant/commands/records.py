@@ -10,7 +10,7 @@ from assistant.config import get_settings
 
 def cmd_purge(args: argparse.Namespace) -> int:
     from assistant.db import Database
-    from assistant.handoff.retention import purge
+    from assistant.records.retention import purge
 
     settings = get_settings()
     days = args.days if args.days is not None else settings.retention_days

@@ -33,7 +33,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_users_add(args: argparse.Namespace) -> int:
     from assistant.db import Database
-    from assistant.server.auth import add_user
+    from assistant.accounts.service import add_user
 
     password = args.password or os.environ.get("ASSISTANT_NEW_PASSWORD") or getpass.getpass(f"password for {args.name}: ")
     db = Database(args.database_url or get_settings().database_url)

@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from assistant.handoff.models import ChatLogRow, RatingRow, TicketRow
+from assistant.handoff.models import TicketRow
+from assistant.records.models import ChatLogRow, RatingRow
 
 UNANSWERED = ("no_match", "out_of_scope", "clarify")
 HALL_TZ = ZoneInfo("Asia/Shanghai")  # days and busiest hours as the hall lives them, not UTC

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from assistant.curation.guides import audit, editable, save_draft
-from assistant.handoff.models import ChatLogRow, RatingRow
+from assistant.records.models import ChatLogRow, RatingRow
 from assistant.kb.models import KBDocumentRow, utcnow
 from assistant.understanding.text import normalize
 

@@ -1,4 +1,4 @@
-"""Staff accounts: argon2 password hashes, server-side sessions, CSRF token, role checks.
+"""Staff sign-in over HTTP: server-side sessions, CSRF token, role checks (accounts and passwords: assistant.accounts).
 
 The cookie (signed by SessionMiddleware) holds only a random session token; the session itself is a
 row in staff_sessions, and the account is read on every request. So logout (row deleted), deactivation
@@ -11,46 +11,15 @@ import hashlib
 import secrets
 from typing import Annotated, Any
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from fastapi import Depends, HTTPException, Request
-from sqlalchemy import delete, select
+from sqlalchemy import delete
 from sqlalchemy.orm import Session as DBSession
 
-from assistant.handoff.models import StaffSessionRow, UserRow
+from assistant.accounts.models import StaffSessionRow, UserRow
 from assistant.kb.models import utcnow
 from assistant.server.deps import StateDep
 
-ROLES = ("admin", "publisher", "curator", "staff")
-_hasher = PasswordHasher()
-_DUMMY = _hasher.hash("timing-equaliser")
 COOKIE_KEY = "sid"
-
-
-def hash_password(password: str) -> str:
-    return _hasher.hash(password)
-
-
-def add_user(db: DBSession, *, name: str, password: str, role: str, display_name: str | None = None, window: str | None = None) -> UserRow:
-    if role not in ROLES:
-        raise ValueError(f"unknown role '{role}': choose one of {', '.join(ROLES)}")
-    if len(password) < 8:
-        raise ValueError("password must have at least 8 characters")
-    if db.scalar(select(UserRow).where(UserRow.name == name)) is not None:
-        raise ValueError(f"user '{name}' already exists")
-    user = UserRow(name=name, display_name=display_name or name, role=role, password_hash=hash_password(password), window=window)
-    db.add(user)
-    db.flush()
-    return user
-
-
-def authenticate(db: DBSession, *, name: str, password: str) -> UserRow | None:
-    user = db.scalar(select(UserRow).where(UserRow.name == name, UserRow.active.is_(True)))
-    try:
-        _hasher.verify(user.password_hash if user else _DUMMY, password)
-    except (VerificationError, InvalidHashError):
-        return None
-    return user
 
 
 def _digest(token: str) -> str:

@@ -11,7 +11,7 @@ import uvicorn
 
 from assistant.db import Database
 from assistant.server.app import UVICORN_OPTIONS, create_app
-from assistant.server.auth import add_user
+from assistant.accounts.service import add_user
 from tests.utils.live import USERS, LiveServer, free_port
 
 

@@ -6,8 +6,9 @@ from sqlalchemy import func, select
 
 from assistant.cli import main
 from assistant.db import Database
-from assistant.handoff.models import ChatLogRow, RatingRow, TicketMessageRow, TicketRow
-from assistant.handoff.retention import purge
+from assistant.handoff.models import TicketMessageRow, TicketRow
+from assistant.records.models import ChatLogRow, RatingRow
+from assistant.records.retention import purge
 from assistant.kb.models import utcnow
 
 

@@ -8,8 +8,9 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from sqlalchemy import select
 
 from assistant.curation import guides as curation
-from assistant.handoff.models import UserRow
-from assistant.server.auth import ADMIN_ROLE, Admin, Staff, add_user, authenticate, end_sessions, login_session, logout_session
+from assistant.accounts.models import UserRow
+from assistant.accounts.service import add_user, authenticate
+from assistant.server.auth import ADMIN_ROLE, Admin, Staff, end_sessions, login_session, logout_session
 from assistant.server.console_schemas import ActiveIn, ActiveOut, Done, LoginOut, Me, UserCreated, UserIn, UserOut
 from assistant.server.deps import DbDep, StateDep
 from assistant.server.schemas import LoginIn

@@ -12,7 +12,7 @@ from openpyxl import Workbook
 from sqlalchemy import select
 
 from assistant.curation import analytics
-from assistant.handoff.models import ChatLogRow
+from assistant.records.models import ChatLogRow
 from assistant.hygiene import clean_cell
 from assistant.privacy import mask
 from assistant.server.auth import EDITOR_ROLES

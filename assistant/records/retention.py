@@ -10,7 +10,9 @@ import datetime as dt
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from assistant.handoff.models import ChatLogRow, RatingRow, StaffSessionRow, TicketMessageRow, TicketRow
+from assistant.accounts.models import StaffSessionRow
+from assistant.handoff.models import TicketMessageRow, TicketRow
+from assistant.records.models import ChatLogRow, RatingRow
 from assistant.kb.models import utcnow
 
 

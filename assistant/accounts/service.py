@@ -1,0 +1,40 @@
+"""Accounts: roles and argon2 password hashes. A wrong name costs the same time as a wrong password."""
+
+from __future__ import annotations
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session as DBSession
+
+from assistant.accounts.models import UserRow
+
+ROLES = ("admin", "publisher", "curator", "staff")
+_hasher = PasswordHasher()
+_DUMMY = _hasher.hash("timing-equaliser")
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def add_user(db: DBSession, *, name: str, password: str, role: str, display_name: str | None = None, window: str | None = None) -> UserRow:
+    if role not in ROLES:
+        raise ValueError(f"unknown role '{role}': choose one of {', '.join(ROLES)}")
+    if len(password) < 8:
+        raise ValueError("password must have at least 8 characters")
+    if db.scalar(select(UserRow).where(UserRow.name == name)) is not None:
+        raise ValueError(f"user '{name}' already exists")
+    user = UserRow(name=name, display_name=display_name or name, role=role, password_hash=hash_password(password), window=window)
+    db.add(user)
+    db.flush()
+    return user
+
+
+def authenticate(db: DBSession, *, name: str, password: str) -> UserRow | None:
+    user = db.scalar(select(UserRow).where(UserRow.name == name, UserRow.active.is_(True)))
+    try:
+        _hasher.verify(user.password_hash if user else _DUMMY, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    return user
