@@ -31,7 +31,6 @@ class Settings(BaseSettings):
     encoder_path: Path | None = None  # any sentence-transformers model directory instead of the bundled e5
     nlu_backend: str = "embedded"  # embedded | rasa
     rasa_url: str = "http://127.0.0.1:5005"
-    max_message_chars: int = 500
     rate_limit_per_minute: int = 60  # messages per client address
     session_ttl_seconds: int = 1800
     staff_session_hours: float = 8

@@ -177,6 +177,24 @@ class Assistant:
     def forget(self, session_id: str) -> None:
         self.engine.sessions.drop(session_id)
 
+    # --- conversations, for channels that hold a connection ---------------------------------------
+
+    def open_conversation(self, session_id: str | None, *, channel: Channel = "web") -> str:
+        """The id of this conversation: the live one, or a new one for an unknown or expired id."""
+        return self.engine.sessions.get(session_id if session_id and len(session_id) <= 64 else None, channel=channel).id
+
+    def language(self, session_id: str) -> Literal["zh", "en"]:
+        """The language a conversation speaks (zh for one that has not started), for a channel's own errors."""
+        session = self.engine.sessions.peek(session_id)
+        return _lang(session.lang if session else None)
+
+    def keep_alive(self, session_id: str) -> bool:
+        """Touch a live conversation so its idle clock starts again; False when it has already expired."""
+        if self.engine.sessions.peek(session_id) is None:
+            return False
+        self.engine.sessions.get(session_id)
+        return True
+
     # --- what staff actions tell the visitor ------------------------------------------------------
 
     def staff_message(self, text: str, staff_name: str, lang: str) -> Update:

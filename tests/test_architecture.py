@@ -80,3 +80,12 @@ def test_the_engine_answers_through_one_module() -> None:
     allowed = {ROOT / "assistant" / "service.py", ROOT / "assistant" / "engine.py"}
     found = [str(p.relative_to(ROOT)) for p in [*SOURCES, *(ROOT / "training").rglob("*.py")] if p not in allowed and calls.search(p.read_text(encoding="utf-8"))]
     assert not found, found
+
+
+def test_channels_reach_conversations_through_the_service() -> None:
+    """Conversation state belongs to the engine and the service; a channel asks the service for a
+    conversation's id or language instead of reading the session store."""
+    reads = re.compile(r"\.sessions\.(get|peek|drop)\(")
+    allowed = {ROOT / "assistant" / "service.py", ROOT / "assistant" / "engine.py"}
+    found = [str(p.relative_to(ROOT)) for p in SOURCES if p not in allowed and "dialogue" not in p.parts and reads.search(p.read_text(encoding="utf-8"))]
+    assert not found, found

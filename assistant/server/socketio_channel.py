@@ -62,8 +62,7 @@ def create_socketio(get_state: Any) -> socketio.AsyncServer:
         if sid not in sessions:
             bind(sid, conversation)
         if not state.limiter.allow(f"sio:{conversation}"):
-            session = state.engine.sessions.peek(conversation)
-            await sio.emit("bot_uttered", {"text": say("error_too_many", lang or (session.lang if session else "zh"))}, to=sid)
+            await sio.emit("bot_uttered", {"text": say("error_too_many", lang or state.assistant.language(conversation))}, to=sid)
             return
         incoming = Message(text=data["message"][:500], session_id=conversation, lang=lang, channel="web")
         reply = await asyncio.to_thread(state.assistant.handle, incoming)

@@ -51,10 +51,10 @@ def rate(body: RatingIn, state: StateDep) -> RatingOut:
 async def live(ws: WebSocket, state: StateDep, session_id: str | None = None) -> None:
     """Live chat: send {"type": "message", "text"}; receive replies and staff messages as they happen."""
     await ws.accept()
-    session = state.engine.sessions.get(session_id if session_id and len(session_id) <= 64 else None)
+    conversation = state.assistant.open_conversation(session_id)
     send = ws.send_json
-    state.hub.join(session.id, send)
-    await ws.send_json({"type": "session", "session_id": session.id})
+    state.hub.join(conversation, send)
+    await ws.send_json({"type": "session", "session_id": conversation})
     try:
         while True:
             raw = await ws.receive_text()
@@ -62,17 +62,17 @@ async def live(ws: WebSocket, state: StateDep, session_id: str | None = None) ->
                 data = json.loads(raw)
                 if not isinstance(data, dict) or data.pop("type", "message") != "message":
                     raise ValueError("not a message")
-                msg = ChatIn.model_validate({**data, "session_id": session.id})
+                msg = ChatIn.model_validate({**data, "session_id": conversation})
             except (ValueError, ValidationError):
-                await ws.send_json({"type": "error", "detail": say("error_bad_message", session.lang)})
+                await ws.send_json({"type": "error", "detail": say("error_bad_message", state.assistant.language(conversation))})
                 continue
-            if not state.limiter.allow(f"ws:{session.id}"):
-                await ws.send_json({"type": "error", "detail": say("error_too_many", session.lang)})
+            if not state.limiter.allow(f"ws:{conversation}"):
+                await ws.send_json({"type": "error", "detail": say("error_too_many", state.assistant.language(conversation))})
                 continue
-            message = Message(text=msg.text, session_id=session.id, lang=msg.lang, channel=msg.channel)
+            message = Message(text=msg.text, session_id=conversation, lang=msg.lang, channel=msg.channel)
             reply = chat_out(await asyncio.to_thread(state.assistant.handle, message))
             await ws.send_json({"type": "reply", **reply.model_dump(mode="json")})
     except WebSocketDisconnect:
         pass
     finally:
-        state.hub.leave(session.id, send)
+        state.hub.leave(conversation, send)

@@ -15,7 +15,6 @@ router = APIRouter(prefix="/api/v1", tags=["chat"])
 def keepalive(state: StateDep, session_id: str = Path(min_length=1, max_length=64)) -> KeepaliveOut:
     """Touch a live conversation: {session_id, expires_in} (seconds until it expires if idle again).
     404 when it has already expired, so the widget can say the conversation starts afresh."""
-    if state.engine.sessions.peek(session_id) is None:
+    if not state.assistant.keep_alive(session_id):
         raise HTTPException(404, "对话已结束 / the conversation has expired")
-    session = state.engine.sessions.get(session_id)
-    return KeepaliveOut(session_id=session.id, expires_in=int(state.settings.session_ttl_seconds))
+    return KeepaliveOut(session_id=session_id, expires_in=int(state.settings.session_ttl_seconds))
