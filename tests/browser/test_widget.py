@@ -119,3 +119,12 @@ def test_unmodified_rasa_webchat_talks_to_this_server(live, context, rasa_webcha
     page.wait_for_function("() => [...document.querySelectorAll('.rw-response')].some(e => e.innerText.includes('护照'))", timeout=30_000)
     assert "出入境证件申请表" in page.locator(".rw-response").last.inner_text() or "护照" in page.locator(".rw-response").last.inner_text()
     page.screenshot(path=str(ARTIFACTS / "rasa-webchat.png"))
+    # a quick reply is a button whose payload comes back as the next message
+    page.fill(".rw-new-message", "孩子出生了要办什么")
+    page.press(".rw-new-message", "Enter")
+    button = page.locator(".rw-reply", has_text="新生儿").first
+    button.wait_for(timeout=30_000)
+    material = "落户一方的居民户口簿"  # a material of the chosen guide: in its answer, not in the list of services
+    assert material not in page.locator(".rw-messages-container").inner_text()
+    button.click()
+    page.wait_for_function(f"() => [...document.querySelectorAll('.rw-response')].some(e => e.innerText.includes('{material}'))", timeout=30_000)

@@ -107,3 +107,15 @@ def test_rasa_nlu_backend_parses_with_the_running_server(rasa):
     nlu.close()
     assert prediction is not None and prediction.intent == "ask_materials"
     assert getattr(prediction, "service") == "id-card-replacement"
+
+
+def test_a_button_click_passes_through_rasa_to_the_engine(rasa, engine):
+    """A button's payload (choose:<id>) goes through Rasa unchanged (a '/word' payload would be read as
+    an intent): the life-event list's buttons lead to the chosen guide's answer."""
+    sender = f"it-{uuid.uuid4().hex[:12]}"
+    messages = rest(rasa, "孩子出生了要办什么", sender)
+    buttons = [b for m in messages for b in m.get("buttons") or []]
+    newborn = next((b for b in buttons if b["payload"] == "choose:hukou-newborn"), None)
+    assert newborn is not None, messages
+    text = "\n".join(m.get("text", "") for m in rest(rasa, newborn["payload"], sender))
+    assert engine.kb.guides["hukou-newborn"].name in text, text
