@@ -144,20 +144,22 @@ def add_message(db: DBSession, *, ticket: TicketRow, role: str, text: str, autho
     return row
 
 
+# Staff actions change the ticket; the caller writes the transcript's line for them in the catalogue's
+# words (handoff knows no sentences).
+
+
 def claim(db: DBSession, *, ticket: TicketRow, staff: str) -> None:
     if ticket.status == "closed":
         raise Conflict(f"ticket {ticket.number} is closed")
     if ticket.staff and ticket.staff != staff and ticket.status != "waiting":
         raise Conflict(f"ticket {ticket.number} is already taken by {ticket.staff}")
     ticket.status, ticket.staff, ticket.updated_at = "claimed", staff, utcnow()
-    add_message(db, ticket=ticket, role="system", text=f"{staff} 接手了对话", author=staff)
 
 
 def call(db: DBSession, *, ticket: TicketRow, staff: str, window: str) -> None:
     if ticket.status == "closed":
         raise Conflict(f"ticket {ticket.number} is closed")
     ticket.status, ticket.staff, ticket.window, ticket.updated_at = "called", staff, window, utcnow()
-    add_message(db, ticket=ticket, role="system", text=f"请 {ticket.number} 号到 {window} 窗口办理", author=staff)
 
 
 def close(db: DBSession, *, ticket: TicketRow, staff: str, outcome: str) -> None:
@@ -166,4 +168,3 @@ def close(db: DBSession, *, ticket: TicketRow, staff: str, outcome: str) -> None
     outcome = mask(clean_text(outcome))
     ticket.status, ticket.outcome, ticket.updated_at = "closed", outcome, utcnow()
     ticket.staff = ticket.staff or staff
-    add_message(db, ticket=ticket, role="system", text=f"已办结：{outcome}", author=staff)

@@ -7,6 +7,7 @@ from websockets.sync.client import connect
 
 from assistant.db import Database
 from assistant.handoff import service as handoff
+from assistant.service import say
 from tests.server.conftest import CURATOR, STAFF, login, start_server
 
 
@@ -79,7 +80,11 @@ def test_kiosk_visitor_is_called_to_a_window(client):
     csrf = login(client, STAFF)
     view = client.post(f"/api/v1/staff/tickets/{ticket['number']}/call", json={"window": "A05"}, headers={"X-CSRF-Token": csrf}).json()
     assert view["status"] == "called" and view["window"] == "A05"
-    assert client.post(f"/api/v1/staff/tickets/{ticket['number']}/close", json={"outcome": "ok"}, headers={"X-CSRF-Token": csrf}).status_code == 200
+    closed = client.post(f"/api/v1/staff/tickets/{ticket['number']}/close", json={"outcome": "已告知材料 13812345678"}, headers={"X-CSRF-Token": csrf})
+    assert closed.status_code == 200
+    # the transcript says each staff action in the catalogue's words, the outcome masked as stored
+    notes = [m["text"] for m in closed.json()["messages"] if m["role"] == "system"]
+    assert notes == [say("log_called", "zh", number=ticket["number"], window="A05"), say("log_closed", "zh", outcome="已告知材料 138****5678")]
     again = client.post(f"/api/v1/staff/tickets/{ticket['number']}/close", json={"outcome": "ok"}, headers={"X-CSRF-Token": csrf})
     assert again.status_code == 409
 

@@ -12,7 +12,7 @@ from assistant.server.auth import WINDOW_ROLE, WindowStaff
 from assistant.server.console_schemas import ReplyOut, TicketMessage, TicketView
 from assistant.server.deps import DbDep, StateDep
 from assistant.server.schemas import CallIn, CloseIn, StaffReplyIn
-from assistant.service import Update
+from assistant.service import Update, say
 from assistant.storage import TicketFacts, facts
 
 router = APIRouter(prefix="/api/v1/staff/tickets", tags=["tickets"], dependencies=[Depends(WINDOW_ROLE)])
@@ -60,7 +60,11 @@ async def _act(state: StateDep, number: str, action: Callable[[Any, TicketRow], 
 
 @router.post("/{number}/claim")
 async def claim(number: str, user: WindowStaff, state: StateDep) -> TicketView:
-    view, facts = await _act(state, number, lambda s, t: handoff.claim(s, ticket=t, staff=user["display"]))
+    def act(s: Any, t: TicketRow) -> None:
+        handoff.claim(s, ticket=t, staff=user["display"])
+        _note(s, t, "log_claimed", user, staff=user["display"])
+
+    view, facts = await _act(state, number, act)
     await _tell(state, facts, state.assistant.ticket_update(facts, "claimed", view.lang, staff=user["display"]))
     return view
 
@@ -72,6 +76,7 @@ async def reply(number: str, body: StaffReplyIn, user: WindowStaff, state: State
             raise handoff.Conflict(f"ticket {t.number} is closed")
         if t.status == "waiting":
             handoff.claim(s, ticket=t, staff=user["display"])
+            _note(s, t, "log_claimed", user, staff=user["display"])
         handoff.add_message(s, ticket=t, role="staff", text=body.text, author=user["display"])
 
     view, facts = await _act(state, number, act)
@@ -81,16 +86,29 @@ async def reply(number: str, body: StaffReplyIn, user: WindowStaff, state: State
 
 @router.post("/{number}/call")
 async def call(number: str, body: CallIn, user: WindowStaff, state: StateDep) -> TicketView:
-    view, facts = await _act(state, number, lambda s, t: handoff.call(s, ticket=t, staff=user["display"], window=body.window))
+    def act(s: Any, t: TicketRow) -> None:
+        handoff.call(s, ticket=t, staff=user["display"], window=body.window)
+        _note(s, t, "log_called", user, number=t.number, window=t.window)
+
+    view, facts = await _act(state, number, act)
     await _tell(state, facts, state.assistant.ticket_update(facts, "called", view.lang, staff=user["display"]))
     return view
 
 
 @router.post("/{number}/close")
 async def close(number: str, body: CloseIn, user: WindowStaff, state: StateDep) -> TicketView:
-    view, facts = await _act(state, number, lambda s, t: handoff.close(s, ticket=t, staff=user["display"], outcome=body.outcome))
+    def act(s: Any, t: TicketRow) -> None:
+        handoff.close(s, ticket=t, staff=user["display"], outcome=body.outcome)
+        _note(s, t, "log_closed", user, outcome=t.outcome)  # the outcome as stored: cleaned and masked
+
+    view, facts = await _act(state, number, act)
     await _tell(state, facts, state.assistant.ticket_update(facts, "closed", view.lang, staff=user["display"]))
     return view
+
+
+def _note(s: Any, t: TicketRow, key: str, user: dict[str, Any], **values: Any) -> None:
+    """The transcript's line for a staff action, in the console's language (Chinese)."""
+    handoff.add_message(s, ticket=t, role="system", text=say(key, "zh", **values), author=user["display"])
 
 
 async def _tell(state: StateDep, facts: TicketFacts, update: Update) -> int:
