@@ -61,6 +61,30 @@ class GuideRef(BaseModel):
     updated_at: str
 
 
+class AppointmentCard(BaseModel):
+    """A confirmed booking, as a channel shows it (a QR code of ``code``, an .ics link of its own)."""
+
+    code: str
+    service_id: str
+    service: str
+    day: str
+    start: str
+    end: str
+    hall: str
+    windows: str
+    status: str
+    materials: list[str] = Field(default_factory=list)
+
+
+class CaseCard(BaseModel):
+    number: str
+    service_id: str
+    status: str
+    status_label: str
+    date: str
+    next_step: str
+
+
 class BotReply(BaseModel):
     """Everything a channel needs to show one reply; channels add only their own URLs."""
 
@@ -82,6 +106,8 @@ class BotReply(BaseModel):
     choices: list[Choice] = Field(default_factory=list)
     guide: GuideRef | None = None
     ticket: Ticket | None = None
+    appointment: AppointmentCard | None = None
+    case: CaseCard | None = None
     silent: bool = False  # a person handles this conversation: the message went to staff, nothing to show
     trace: dict[str, Any] = Field(default_factory=dict, exclude=True)
 
@@ -136,8 +162,11 @@ class Assistant:
     """``staffed``: whether window staff serve this storage's tickets. An offline kiosk is not staffed:
     a handoff there tells the person to go to the front desk instead of inventing a queue number."""
 
-    def __init__(self, engine: Engine, storage: Storage, *, staffed: bool = True) -> None:
+    def __init__(self, engine: Engine, storage: Storage, *, staffed: bool = True, bookings: Any = None, cases: Any = None) -> None:
         self.engine, self.storage, self.staffed = engine, storage, staffed
+        # appointments and case progress (assistant.appointments.book.Bookings, assistant.cases.desk.CaseDesk);
+        # without them the conversation says it cannot book or look up here
+        self.bookings, self.cases = bookings, cases
 
     # --- the one entry ------------------------------------------------------------------------
 
@@ -224,4 +253,14 @@ def open_assistant(settings: Any, *, staffed: bool = True, log: Any = print) -> 
 
     db = Database(settings.database_url)
     engine = Engine.load(settings, db=db, log=log)
-    return Assistant(engine, DatabaseStorage(db, lambda gid: engine.kb.guides.get(gid or "")), staffed=staffed)
+    bookings, cases = open_desks(settings, db, engine)
+    return Assistant(engine, DatabaseStorage(db, lambda gid: engine.kb.guides.get(gid or "")), staffed=staffed, bookings=bookings, cases=cases)
+
+
+def open_desks(settings: Any, db: Any, engine: Engine) -> tuple[Any, Any]:
+    """The appointment book and the case desk of these settings, over this database and knowledge."""
+    from assistant.appointments.book import Bookings
+    from assistant.appointments.slots import SlotRules
+    from assistant.cases.desk import open_case_desk
+
+    return Bookings(db, lambda gid: engine.kb.guides.get(gid or ""), SlotRules.of(settings)), open_case_desk(settings, db)

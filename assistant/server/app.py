@@ -27,10 +27,10 @@ from assistant.server.deps import AppState
 from assistant.server.hub import Hub
 from assistant.server.middleware import BodyLimit, SecurityHeaders
 from assistant.server.ratelimit import RateLimiter, TrustedProxies
-from assistant.server.routes import admin, chat, guides, health, pages, rasa, sessions, staff
+from assistant.server.routes import admin, appointments, chat, guides, health, pages, rasa, sessions, staff
 from assistant.server.socketio_channel import create_socketio
 from assistant.server.throttle import LoginGuard
-from assistant.service import Assistant
+from assistant.service import Assistant, open_desks
 from assistant.storage import DatabaseStorage
 
 log = logging.getLogger("assistant.server")
@@ -62,7 +62,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         hub = Hub()
         paths = Paths.of(settings)
         rebuilder = Rebuilder(eng, db, paths.models, paths.cache, templates=settings.training_dir / "templates.yml", base_encoder=settings.encoder_path)
-        assistant = Assistant(eng, DatabaseStorage(db, lambda gid: eng.kb.guides.get(gid or "")))
+        bookings, cases = open_desks(settings, db, eng)
+        assistant = Assistant(eng, DatabaseStorage(db, lambda gid: eng.kb.guides.get(gid or "")), bookings=bookings, cases=cases)
         # the hall's own phone numbers stay readable in transcripts; a visitor's are masked
         set_public_numbers(n for g in eng.kb.guides.values() for n in (g.phone, g.complaint_phone))
         app.state.assistant = AppState(
@@ -105,7 +106,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         log.exception("unhandled error")
         return JSONResponse({"detail": "内部错误，请稍后再试 / internal error, please try again"}, status_code=500)
 
-    for router in (health.router, chat.router, sessions.router, guides.router, rasa.router, staff.router, admin.router, pages.router):
+    for router in (health.router, appointments.router, appointments.cases, appointments.staff, chat.router, sessions.router, guides.router, rasa.router, staff.router, admin.router, pages.router):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     sio = create_socketio(lambda: app.state.assistant)
