@@ -160,3 +160,18 @@ def test_staff_see_todays_bookings_and_check_in(client):
     closed = client.get(f"{API}/slots", params={"service_id": "passport", "date": day}).json()["slots"]
     assert closed == []
     assert day not in client.delete(f"/api/v1/staff/appointments/closed-days/{day}", headers={"X-CSRF-Token": csrf}).json()["closed"]
+
+
+def test_case_progress(client):
+    r = client.get("/api/v1/cases/SL202611200001", params={"check": "1234"})
+    assert r.status_code == 200 and r.json()["status"] == "ready" and "A05" in r.json()["next_step"]
+    assert "居住证" in r.json()["answer"]
+    en = client.get("/api/v1/cases/SL202611180003", params={"check": "4321", "lang": "en"}).json()
+    assert "SF1234567890" in en["next_step"] and en["status_label"] == "done and posted"
+    wrong_check = client.get("/api/v1/cases/SL202611200001", params={"check": "0000"})
+    wrong_number = client.get("/api/v1/cases/SL209911200001", params={"check": "1234"})
+    assert wrong_check.status_code == wrong_number.status_code == 404 and wrong_check.json() == wrong_number.json()
+    for bad in ("<b>", "x" * 300):
+        r = client.get(f"/api/v1/cases/{bad}", params={"check": "1234"})
+        assert r.status_code == 422 and "格式不对" in r.json()["detail"]
+    assert client.get("/api/v1/cases/SL202611200001").status_code == 422
