@@ -92,7 +92,7 @@ class BotReply(BaseModel):
 
     session_id: str
     message_id: str
-    kind: str  # answer | clarify | life_event | no_match | out_of_scope | empty | greet | goodbye | handoff | silent
+    kind: str  # answer | clarify | life_event | no_match | out_of_scope | empty | greet | goodbye | handoff | silent | book | progress | task
     text: str  # the visitor's message as stored (masked)
     answer: str
     intent: str | None
@@ -185,9 +185,12 @@ class Assistant:
                 )  # fmt: skip
         reply = self.engine.ask(text, session_id=session.id, lang=message.lang, channel=message.channel)
         out = self._reply(reply)
+        if reply.kind in ("book", "progress", "task"):
+            self._form(out, session, text, message.channel, record=record)
         if not record:
             return out
-        self.storage.log(out, channel=message.channel)
+        # a form's answers (a name, a number) are not questions: the log keeps that one was given, not what
+        self.storage.log(out.model_copy(update={"text": "[form]"}) if out.kind == "task" else out, channel=message.channel)
         if reply.handoff:
             out.ticket = self._open_ticket(out, session, message.channel, reply.trace.get("handoff_reason", "requested"))
             out.answer = f"{out.answer}\n{out.ticket.summary}"
@@ -229,6 +232,39 @@ class Assistant:
         data.pop("trace")
         choices = [Choice(id=c["id"], title=c["title"], payload=payload_of(c["id"])) for c in data.pop("choices")]
         return BotReply(**data, message_id=secrets.token_hex(8), choices=choices, trace=reply.trace)
+
+    def _form(self, out: BotReply, session: Any, text: str, channel: str, *, record: bool) -> None:
+        """One step of a booking or a case look-up (the dialogue decided one is on): ask, book, answer."""
+        from assistant.appointments import talk as booking
+        from assistant.cases import talk as progress
+
+        task = dict(session.task or {"kind": "book" if out.kind == "book" else "progress", "step": "start", "service": out.service})
+        lang = out.lang
+        if not record:  # evaluation and batch tests book nothing and look nothing up
+            session.task = None
+            out.answer = say("appt_unavailable" if task["kind"] == "book" else "case_unavailable", lang)
+        elif task["kind"] == "book":
+            b = booking.step(self.bookings, task, text, lang, channel=channel)
+            session.task, out.answer = b.task, b.answer
+            out.choices = [Choice(id=c["id"], title=c["title"], payload=payload_of(c["id"])) for c in b.choices]
+            if b.appointment is not None:
+                a = b.appointment
+                en = lang == "en"
+                out.appointment = AppointmentCard(
+                    code=a.code, service_id=a.service_id, service=a.service_en if en else a.service, day=a.day, start=a.start,
+                    end=a.end, hall=a.hall_en if en else a.hall, windows=a.windows, status=a.status,
+                    materials=a.materials_en if en else a.materials,
+                )  # fmt: skip
+        else:
+            names = lambda gid: (g.name_en if lang == "en" else g.name) if (g := self.engine.kb.guides.get(gid)) else None  # noqa: E731
+            p = progress.step(self.cases, task, text, lang, client=f"session:{session.id}", names=names)
+            session.task, out.answer = p.task, p.answer
+            if p.case is not None:
+                c = p.case
+                out.case = CaseCard(number=c.number or "", service_id=c.service_id or "", status=c.status or "",
+                                    status_label=c.status_label or "", date=c.date or "", next_step=c.next_step or "")  # fmt: skip
+        if session.history and session.history[-1].role == "bot":
+            session.history[-1].text = out.answer  # the transcript shows what was said
 
     def _open_ticket(self, reply: BotReply, session: Any, channel: str, reason: str) -> Ticket:
         service = reply.service or session.last_service
