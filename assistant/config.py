@@ -43,6 +43,19 @@ class Settings(BaseSettings):
     api_docs: bool | None = None  # /docs and /openapi.json: default on in development only
     cors_origins: str = ""  # comma-separated origins allowed to call the public API from a browser
     retention_days: int = 180  # chat logs, transcripts, ticket outcomes and rating comments
+    # appointments (README "Appointments and case progress")
+    hall_timezone: str = "Asia/Shanghai"  # slots are the hall's local time
+    appointment_slot_minutes: int = 30
+    appointment_capacity: int = 2  # places per slot in a window area without its own figure
+    appointment_area_capacity: str = ""  # per window area, e.g. "A=4,B=3"
+    appointment_closed_days: str = ""  # holidays, comma-separated ISO days; staff can close more
+    appointment_days_ahead: int = 14
+    # case progress: "demo" (sample table from knowledge/sample_cases.csv) or "http" (a back office)
+    case_source: str = "demo"
+    case_http_url: str = ""  # {number} and {check} are filled in, e.g. https://backoffice/cases/{number}?check={check}
+    case_http_timeout: float = 5.0
+    case_http_fields: str = ""  # JSON: our field -> the back office's, e.g. {"status": "state", "date": "updated"}
+    case_attempts_per_hour: int = 10  # look-ups per client; a wrong number counts like a wrong check
 
     @model_validator(mode="after")
     def _defaults(self) -> Settings:
@@ -57,6 +70,10 @@ class Settings(BaseSettings):
                 )
         if self.dev_fixed_secret and self.environment != "development":
             raise ValueError("ASSISTANT_DEV_FIXED_SECRET is only allowed with ASSISTANT_ENVIRONMENT=development")
+        if self.appointment_slot_minutes < 5 or self.appointment_capacity < 1:
+            raise ValueError("ASSISTANT_APPOINTMENT_SLOT_MINUTES must be at least 5 and ASSISTANT_APPOINTMENT_CAPACITY at least 1")
+        if self.case_source not in ("demo", "http") or (self.case_source == "http" and not self.case_http_url):
+            raise ValueError("ASSISTANT_CASE_SOURCE must be 'demo' or 'http' (with ASSISTANT_CASE_HTTP_URL)")
         if self.retention_days < 1:
             raise ValueError("ASSISTANT_RETENTION_DAYS must be at least 1")
         return self

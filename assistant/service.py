@@ -61,6 +61,30 @@ class GuideRef(BaseModel):
     updated_at: str
 
 
+class AppointmentCard(BaseModel):
+    """A confirmed booking, as a channel shows it (a QR code of ``code``, an .ics link of its own)."""
+
+    code: str
+    service_id: str
+    service: str
+    day: str
+    start: str
+    end: str
+    hall: str
+    windows: str
+    status: str
+    materials: list[str] = Field(default_factory=list)
+
+
+class CaseCard(BaseModel):
+    number: str
+    service_id: str
+    status: str
+    status_label: str
+    date: str
+    next_step: str
+
+
 class BotReply(BaseModel):
     """Everything a channel needs to show one reply; channels add only their own URLs."""
 
@@ -68,7 +92,7 @@ class BotReply(BaseModel):
 
     session_id: str
     message_id: str
-    kind: str  # answer | clarify | life_event | no_match | out_of_scope | empty | greet | goodbye | handoff | silent
+    kind: str  # answer | clarify | life_event | no_match | out_of_scope | empty | greet | goodbye | handoff | silent | book | progress | task
     text: str  # the visitor's message as stored (masked)
     answer: str
     intent: str | None
@@ -82,6 +106,8 @@ class BotReply(BaseModel):
     choices: list[Choice] = Field(default_factory=list)
     guide: GuideRef | None = None
     ticket: Ticket | None = None
+    appointment: AppointmentCard | None = None
+    case: CaseCard | None = None
     silent: bool = False  # a person handles this conversation: the message went to staff, nothing to show
     trace: dict[str, Any] = Field(default_factory=dict, exclude=True)
 
@@ -136,8 +162,11 @@ class Assistant:
     """``staffed``: whether window staff serve this storage's tickets. An offline kiosk is not staffed:
     a handoff there tells the person to go to the front desk instead of inventing a queue number."""
 
-    def __init__(self, engine: Engine, storage: Storage, *, staffed: bool = True) -> None:
+    def __init__(self, engine: Engine, storage: Storage, *, staffed: bool = True, bookings: Any = None, cases: Any = None) -> None:
         self.engine, self.storage, self.staffed = engine, storage, staffed
+        # appointments and case progress (assistant.appointments.book.Bookings, assistant.cases.desk.CaseDesk);
+        # without them the conversation says it cannot book or look up here
+        self.bookings, self.cases = bookings, cases
 
     # --- the one entry ------------------------------------------------------------------------
 
@@ -156,9 +185,12 @@ class Assistant:
                 )  # fmt: skip
         reply = self.engine.ask(text, session_id=session.id, lang=message.lang, channel=message.channel)
         out = self._reply(reply)
+        if reply.kind in ("book", "progress", "task"):
+            self._form(out, session, text, message.channel, record=record)
         if not record:
             return out
-        self.storage.log(out, channel=message.channel)
+        # a form's answers (a name, a number) are not questions: the log keeps that one was given, not what
+        self.storage.log(out.model_copy(update={"text": "[form]"}) if out.kind == "task" else out, channel=message.channel)
         if reply.handoff:
             out.ticket = self._open_ticket(out, session, message.channel, reply.trace.get("handoff_reason", "requested"))
             out.answer = f"{out.answer}\n{out.ticket.summary}"
@@ -219,6 +251,39 @@ class Assistant:
         choices = [Choice(id=c["id"], title=c["title"], payload=payload_of(c["id"])) for c in data.pop("choices")]
         return BotReply(**data, message_id=secrets.token_hex(8), choices=choices, trace=reply.trace)
 
+    def _form(self, out: BotReply, session: Any, text: str, channel: str, *, record: bool) -> None:
+        """One step of a booking or a case look-up (the dialogue decided one is on): ask, book, answer."""
+        from assistant.appointments import talk as booking
+        from assistant.cases import talk as progress
+
+        task = dict(session.task or {"kind": "book" if out.kind == "book" else "progress", "step": "start", "service": out.service})
+        lang = out.lang
+        if not record:  # evaluation and batch tests book nothing and look nothing up
+            session.task = None
+            out.answer = say("appt_unavailable" if task["kind"] == "book" else "case_unavailable", lang)
+        elif task["kind"] == "book":
+            b = booking.step(self.bookings, task, text, lang, channel=channel)
+            session.task, out.answer = b.task, b.answer
+            out.choices = [Choice(id=c["id"], title=c["title"], payload=payload_of(c["id"])) for c in b.choices]
+            if b.appointment is not None:
+                a = b.appointment
+                en = lang == "en"
+                out.appointment = AppointmentCard(
+                    code=a.code, service_id=a.service_id, service=a.service_en if en else a.service, day=a.day, start=a.start,
+                    end=a.end, hall=a.hall_en if en else a.hall, windows=a.windows, status=a.status,
+                    materials=a.materials_en if en else a.materials,
+                )  # fmt: skip
+        else:
+            names = lambda gid: (g.name_en if lang == "en" else g.name) if (g := self.engine.kb.guides.get(gid)) else None  # noqa: E731
+            p = progress.step(self.cases, task, text, lang, client=f"session:{session.id}", names=names)
+            session.task, out.answer = p.task, p.answer
+            if p.case is not None:
+                c = p.case
+                out.case = CaseCard(number=c.number or "", service_id=c.service_id or "", status=c.status or "",
+                                    status_label=c.status_label or "", date=c.date or "", next_step=c.next_step or "")  # fmt: skip
+        if session.history and session.history[-1].role == "bot":
+            session.history[-1].text = out.answer  # the transcript shows what was said
+
     def _open_ticket(self, reply: BotReply, session: Any, channel: str, reason: str) -> Ticket:
         service = reply.service or session.last_service
         if not self.staffed:
@@ -242,4 +307,14 @@ def open_assistant(settings: Any, *, staffed: bool = True, log: Any = print) -> 
 
     db = Database(settings.database_url)
     engine = Engine.load(settings, db=db, log=log)
-    return Assistant(engine, DatabaseStorage(db, lambda gid: engine.kb.guides.get(gid or "")), staffed=staffed)
+    bookings, cases = open_desks(settings, db, engine)
+    return Assistant(engine, DatabaseStorage(db, lambda gid: engine.kb.guides.get(gid or "")), staffed=staffed, bookings=bookings, cases=cases)
+
+
+def open_desks(settings: Any, db: Any, engine: Engine) -> tuple[Any, Any]:
+    """The appointment book and the case desk of these settings, over this database and knowledge."""
+    from assistant.appointments.book import Bookings
+    from assistant.appointments.slots import SlotRules
+    from assistant.cases.desk import open_case_desk
+
+    return Bookings(db, lambda gid: engine.kb.guides.get(gid or ""), SlotRules.of(settings)), open_case_desk(settings, db)

@@ -81,11 +81,12 @@ def engine(trained_settings):
 @pytest.fixture(scope="session")
 def assistant(trained_settings, engine):
     """The one entry over the trained engine and the run's database (tickets are real)."""
-    from assistant.service import Assistant
+    from assistant.service import Assistant, open_desks
     from assistant.storage import DatabaseStorage
 
     db = Database(trained_settings.database_url)
-    yield Assistant(engine, DatabaseStorage(db, lambda gid: engine.kb.guides.get(gid or "")))
+    bookings, cases = open_desks(trained_settings, db, engine)
+    yield Assistant(engine, DatabaseStorage(db, lambda gid: engine.kb.guides.get(gid or "")), bookings=bookings, cases=cases)
     db.dispose()
 
 

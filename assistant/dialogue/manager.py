@@ -22,6 +22,8 @@ HUMAN_CHOICE = "__human__"
 # reach the assistant as text.
 CHOOSE = "choose:"
 NAMED_MIN = 3
+# intents that start a short form the service carries out with its desks (appointments, case progress)
+TASKS = {"book_appointment": "book", "check_progress": "progress"}
 # Words that ask for "everything this life event involves" rather than one service.
 BUNDLE_CUES = ("办什么", "办哪些", "哪些事", "什么事", "哪些手续", "什么手续", "要办的", "一件事", "what should i do", "what do i need to do", "which services", "what to do")
 _CHOICE = re.compile(r"^\s*(?:第)?([1-9一二三四五])(?:个|项)?\s*$")
@@ -37,7 +39,7 @@ class Reply:
     confidence: float
     answer: str
     lang: str
-    kind: str  # answer | clarify | life_event | no_match | handoff | greet | goodbye | out_of_scope | empty | silent
+    kind: str  # answer | clarify | life_event | no_match | handoff | greet | goodbye | out_of_scope | empty | silent | book | progress | task
     materials: list[str] = field(default_factory=list)
     materials_detail: list[dict[str, Any]] = field(default_factory=list)
     online: dict[str, Any] = field(default_factory=lambda: {"available": False, "url": None})
@@ -62,10 +64,15 @@ class Dialogue:
             session.lang = lang if lang in ("zh", "en") else session.lang
         session.add("user", say("picked_human", session.lang) if human else safe)
         if human:
+            session.task = None
             return self._finish(session, self._handoff(session, safe, 0.0, {}, service=session.last_service))
         if not has_content(text):
             reply = self._reply(session, safe, "out_of_scope", None, 0.0, message("empty", session.lang), "empty")
             return self._finish(session, reply)
+        if session.task:  # the next answer of a form (a name, a number): the service's desk reads it
+            task = session.task
+            intent = next((i for i, k in TASKS.items() if k == task.get("kind")), "book_appointment")
+            return self._finish(session, self._reply(session, safe, intent, task.get("service"), 1.0, "", "task"))
         if not command:
             detected = detect_lang(normalize(text))
             session.lang = lang if lang in ("zh", "en") and detected == lang else detected
@@ -92,6 +99,9 @@ class Dialogue:
             return self._handoff(session, text, u.confidence, trace, service=top if strong else session.last_service)
         if intent in ("greet", "goodbye") and not strong:
             return self._reply(session, text, intent, None, u.confidence, message(intent, lang), intent, trace=trace)
+        if intent in TASKS:
+            service = top if strong else (session.last_service if not u.mentioned else top)
+            return self._task(session, text, intent, service, u.confidence, trace)
         event = self._event(u)
         if event:
             return self._life_event(session, text, intent, event, u.confidence, trace)
@@ -177,6 +187,14 @@ class Dialogue:
         reply.choices = [{"id": g.id, "title": self._name(g.id, session.lang)} for g in guides]
         session.pending_choices, session.pending_intent = [g.id for g in guides], "ask_materials"
         return reply
+
+    def _task(self, session: Session, text: str, intent: str, service: str | None, conf: float, trace: dict[str, Any]) -> Reply:
+        """A booking or a case look-up begins; the service's desk asks the questions and words the answers."""
+        session.task = {"kind": TASKS[intent], "step": "start", "service": service}
+        if service:
+            session.last_service = service
+        session.failures = 0
+        return self._reply(session, text, intent, service, conf, "", TASKS[intent], trace=trace)
 
     def _handoff(self, session: Session, text: str, conf: float, trace: dict[str, Any], *, service: str | None = None, reason: str = "requested") -> Reply:
         reply = self._reply(session, text, "request_human", service, conf, message("handoff", session.lang), "handoff", trace={**trace, "handoff_reason": reason})

@@ -6,6 +6,7 @@ import secrets
 import threading
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass
@@ -25,6 +26,8 @@ class Session:
     pending_intent: str | None = None
     failures: int = 0
     ticket: str | None = None  # open handoff ticket number: the bot stays silent
+    # a short form under way (booking, case look-up): plain JSON values, e.g. {"kind": "book", "step": "name", ...}
+    task: dict[str, Any] | None = None
     history: list[Turn] = field(default_factory=list)
     touched: float = field(default_factory=time.monotonic)
 

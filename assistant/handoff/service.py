@@ -103,12 +103,15 @@ def open_ticket(db: DBSession, *, session_id: str) -> TicketRow | None:
     return db.scalar(select(TicketRow).where(TicketRow.session_id == session_id, TicketRow.status.in_(OPEN)).order_by(TicketRow.id.desc()))
 
 
-def create_ticket(db: DBSession, *, session_id: str, channel: str, lang: str, guide: Guide | None, transcript: list[Any], reason: str) -> TicketRow:
-    """A queue number per hall area and day (A001, A002 ...); the transcript is masked again on the way in."""
+def create_ticket(
+    db: DBSession, *, session_id: str, channel: str, lang: str, guide: Guide | None, transcript: list[Any], reason: str, prefix: str | None = None
+) -> TicketRow:
+    """A queue number per hall area and day (A001, A002 ...); the transcript is masked again on the way in.
+    ``prefix`` gives a queue of its own (a booked visitor's priority numbers, PA001), counted atomically alike."""
     existing = open_ticket(db, session_id=session_id)
     if existing is not None:
         return existing
-    day, prefix = today(), _prefix(guide)
+    day, prefix = today(), prefix or _prefix(guide)
     number = _allocate_number(db, prefix=prefix, day=day)
     window = guide.location.windows[0] if guide else GENERAL_WINDOW
     ticket = TicketRow(

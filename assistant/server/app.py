@@ -27,10 +27,12 @@ from assistant.server.deps import AppState
 from assistant.server.hub import Hub
 from assistant.server.middleware import BodyLimit, SecurityHeaders
 from assistant.server.ratelimit import RateLimiter, TrustedProxies
-from assistant.server.routes import accounts, chat, curation, guides, health, knowledge, pages, rasa, records, review, sessions, tickets
+from assistant.server.routes import (
+    accounts, appointments, chat, curation, guides, health, knowledge, pages, rasa, records, review, sessions, tickets,
+)  # fmt: skip
 from assistant.server.socketio_channel import create_socketio
 from assistant.server.throttle import LoginGuard
-from assistant.service import Assistant
+from assistant.service import Assistant, open_desks
 from assistant.storage import DatabaseStorage
 
 log = logging.getLogger("assistant.server")
@@ -62,7 +64,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         hub = Hub()
         paths = Paths.of(settings)
         rebuilder = Rebuilder(eng, db, paths.models, paths.cache, templates=settings.training_dir / "templates.yml", base_encoder=settings.encoder_path)
-        assistant = Assistant(eng, DatabaseStorage(db, lambda gid: eng.kb.guides.get(gid or "")))
+        bookings, cases = open_desks(settings, db, eng)
+        assistant = Assistant(eng, DatabaseStorage(db, lambda gid: eng.kb.guides.get(gid or "")), bookings=bookings, cases=cases)
         # the hall's own phone numbers stay readable in transcripts; a visitor's are masked
         set_public_numbers(n for g in eng.kb.guides.values() for n in (g.phone, g.complaint_phone))
         app.state.assistant = AppState(
@@ -106,7 +109,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         return JSONResponse({"detail": "内部错误，请稍后再试 / internal error, please try again"}, status_code=500)
 
     routers = (health.router, chat.router, sessions.router, guides.router, rasa.router, accounts.router, accounts.users, tickets.router,
-               curation.router, review.router, records.router, knowledge.router, pages.router)  # fmt: skip
+               curation.router, review.router, records.router, knowledge.router, appointments.router, appointments.cases,
+               appointments.staff, pages.router)  # fmt: skip
     for router in routers:
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -16,7 +16,7 @@ from assistant.understanding.text import is_plain_name
 
 INTENTS = (
     "ask_materials", "ask_online", "ask_process", "ask_duration", "ask_fee", "ask_location",
-    "request_human", "greet", "goodbye", "out_of_scope",
+    "request_human", "greet", "goodbye", "out_of_scope", "book_appointment", "check_progress",
 )  # fmt: skip
 SERVICE_INTENTS = INTENTS[:6]
 SERVICE_MARK = "□"
