@@ -4,5 +4,6 @@ from assistant.db import Base
 from assistant.curation import models as _curation_models  # noqa: F401
 from assistant.handoff import models as _handoff_models  # noqa: F401
 from assistant.kb import models as _kb_models  # noqa: F401
+from assistant import sessions as _sessions  # noqa: F401
 
 metadata = Base.metadata

@@ -154,7 +154,7 @@ class Assistant:
                     answer="", intent=None, service=facts.service, confidence=0.0, lang=_lang(lang), handoff=True,
                     ticket=ticket_of(facts, lang), silent=True,
                 )  # fmt: skip
-        reply = self.engine.ask(text, session_id=session.id, lang=message.lang, channel=message.channel)
+        reply = self.engine.ask(text, session_id=session.id, lang=message.lang, channel=message.channel, session=session)
         out = self._reply(reply)
         if not record:
             return out
@@ -191,6 +191,7 @@ class Assistant:
             session = self.engine.sessions.peek(facts.session_id or "")
             if session is not None:
                 session.ticket = None
+                self.engine.sessions.save(session)
         return Update(type="ticket_update", text=text, display=text, ticket=ticket, lang=_lang(lang), rate=event == "closed")
 
     # --- internals --------------------------------------------------------------------------------
@@ -210,6 +211,7 @@ class Assistant:
             transcript=list(session.history), reason=reason,
         )  # fmt: skip
         session.ticket = facts.number
+        self.engine.sessions.save(session)  # kept in the store: another worker sees the ticket too
         return ticket_of(facts, reply.lang)
 
 

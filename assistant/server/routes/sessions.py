@@ -16,7 +16,8 @@ router = APIRouter(prefix="/api/v1", tags=["chat"])
 def keepalive(state: StateDep, session_id: str = Path(min_length=1, max_length=64)) -> dict[str, Any]:
     """Touch a live conversation: {session_id, expires_in} (seconds until it expires if idle again).
     404 when it has already expired, so the widget can say the conversation starts afresh."""
-    if state.engine.sessions.peek(session_id) is None:
+    session = state.engine.sessions.peek(session_id)
+    if session is None:
         raise HTTPException(404, "对话已结束 / the conversation has expired")
-    session = state.engine.sessions.get(session_id)
+    state.engine.sessions.save(session)  # touching it starts the idle clock again
     return {"session_id": session.id, "expires_in": int(state.settings.session_ttl_seconds)}
