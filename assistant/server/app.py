@@ -26,7 +26,7 @@ from assistant.server import accesslog
 from assistant.server.deps import AppState
 from assistant.server.hub import Hub
 from assistant.server.middleware import BodyLimit, SecurityHeaders
-from assistant.server.ratelimit import RateLimiter, TrustedProxies
+from assistant.server.ratelimit import TrustedProxies, make_limiter
 from assistant.server.routes import admin, chat, guides, health, pages, rasa, sessions, staff
 from assistant.server.socketio_channel import create_socketio
 from assistant.server.throttle import LoginGuard
@@ -59,18 +59,20 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         db = Database(settings.database_url)
         eng = engine or Engine.load(settings, db=db, log=log.info)
-        hub = Hub()
+        hub = Hub(settings.redis_url)
+        await hub.start()
         paths = Paths.of(settings)
         rebuilder = Rebuilder(eng, db, paths.models, paths.cache, templates=settings.training_dir / "templates.yml", base_encoder=settings.encoder_path)
         assistant = Assistant(eng, DatabaseStorage(db, lambda gid: eng.kb.guides.get(gid or "")))
         # the hall's own phone numbers stay readable in transcripts; a visitor's are masked
         set_public_numbers(n for g in eng.kb.guides.values() for n in (g.phone, g.complaint_phone))
         app.state.assistant = AppState(
-            settings, db, eng, assistant, hub, RateLimiter(rate_limit, 60), rebuilder,
-            handoffs=RateLimiter(settings.handoff_limit_per_hour, 3600), proxies=proxies,
+            settings, db, eng, assistant, hub, make_limiter(rate_limit, 60, settings.redis_url, name="messages"), rebuilder,
+            handoffs=make_limiter(settings.handoff_limit_per_hour, 3600, settings.redis_url, name="handoffs"), proxies=proxies,
             logins=LoginGuard(free_attempts=settings.login_free_attempts, concurrent=settings.login_concurrent_checks),
         )  # fmt: skip
         yield
+        await hub.stop()
         db.dispose()
 
     app = FastAPI(
@@ -108,5 +110,5 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     for router in (health.router, chat.router, sessions.router, guides.router, rasa.router, staff.router, admin.router, pages.router):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    sio = create_socketio(lambda: app.state.assistant)
+    sio = create_socketio(lambda: app.state.assistant, redis_url=settings.redis_url)
     return socketio.ASGIApp(sio, other_asgi_app=app, socketio_path="socket.io")

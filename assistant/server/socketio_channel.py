@@ -17,8 +17,11 @@ def quick_replies(reply: BotReply) -> list[dict[str, str]]:
     return [{"content_type": "text", "title": b.title, "payload": b.payload} for b in reply.buttons]
 
 
-def create_socketio(get_state: Any) -> socketio.AsyncServer:
-    sio = socketio.AsyncServer(async_mode="asgi", cors_allowed_origins="*", logger=False, engineio_logger=False)
+def create_socketio(get_state: Any, *, redis_url: str = "") -> socketio.AsyncServer:
+    # with Redis, socket.io's own emits reach clients held by any worker (staff replies travel by the hub);
+    # polling clients need the same worker for one connection: nginx pins /socket.io/ by address (ip_hash)
+    manager = socketio.AsyncRedisManager(redis_url) if redis_url else None
+    sio = socketio.AsyncServer(async_mode="asgi", cors_allowed_origins="*", logger=False, engineio_logger=False, client_manager=manager)
     sessions: dict[str, tuple[str, Any]] = {}  # sid -> (conversation id, sender)
 
     def bind(sid: str, conversation: str) -> None:
