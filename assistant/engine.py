@@ -39,7 +39,11 @@ class Engine:
         self.dialogue = Dialogue(kb, understanding)
         # SessionStore (memory) or DatabaseSessionStore: get / peek / save / drop
         self.sessions = sessions if sessions is not None else SessionStore(session_ttl)
-        self._lock = threading.Lock()  # the jieba/faiss pipeline is not re-entrant
+        # The pipeline is re-entrant (benchmarks/reentrancy.py: the same answers from 8 threads as from one),
+        # so requests of different sessions run at once; a stripe of locks keeps two messages of one
+        # session (a double tap) from interleaving their read-answer-write. _swap guards replace().
+        self._stripes = [threading.Lock() for _ in range(64)]
+        self._swap = threading.Lock()
 
     @classmethod
     def load(cls, settings: Settings, *, db: Database | None = None, log=print) -> "Engine":  # type: ignore[no-untyped-def]
@@ -83,16 +87,16 @@ class Engine:
         if understanding.remote is None:  # a rebuilt index keeps the configured NLU backend
             understanding.remote = self.understanding.remote
         dialogue = Dialogue(kb, understanding)
-        with self._lock:
+        with self._swap:
             self.kb, self.understanding, self.dialogue = kb, understanding, dialogue
 
     def ask(
         self, text: str, *, session_id: str | None = None, lang: str | None = None, channel: str = "web", session: Session | None = None
     ) -> Reply:
-        """Answer within a session: read once (or the caller's ``session``), answered, written once.
-        The store's reads and writes happen outside the lock: only the pipeline itself is serialised."""
+        """Answer within a session: read once (or the caller's ``session``), answered, written once."""
         session = session or self.sessions.get(session_id, channel=channel)
-        with self._lock:
-            reply = self.dialogue.handle(session, text, lang=lang)
-        self.sessions.save(session)
+        dialogue = self.dialogue  # one knowledge base for the whole answer, even if replace() runs meanwhile
+        with self._stripes[hash(session.id) % len(self._stripes)]:
+            reply = dialogue.handle(session, text, lang=lang)
+            self.sessions.save(session)
         return reply

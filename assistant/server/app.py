@@ -112,3 +112,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     sio = create_socketio(lambda: app.state.assistant, redis_url=settings.redis_url)
     return socketio.ASGIApp(sio, other_asgi_app=app, socketio_path="socket.io")
+
+
+def app_from_environment() -> Any:
+    """The app of the environment's settings: what each worker process of `assistant serve --workers N` runs."""
+    return create_app(get_settings())
