@@ -15,6 +15,7 @@ import time
 from typing import Any, Callable
 
 from sqlalchemy import Float, String, Text, delete, func, select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, mapped_column
@@ -50,7 +51,11 @@ class DatabaseSessionStore:
         """The live session with this id, or a new one (unsaved until the first message is answered)."""
         self._maybe_purge()
         if valid_id(session_id):
-            found = self._load(session_id)  # type: ignore[arg-type]
+            try:
+                found = self._load(session_id)  # type: ignore[arg-type]
+            except DBAPIError:  # database unreachable: answer without the conversation's memory
+                log.warning("database unreachable: session read skipped")
+                found = None
             if found is not None:
                 return found
             return Session(id=session_id, channel=channel)  # type: ignore[arg-type]
@@ -67,8 +72,11 @@ class DatabaseSessionStore:
                                   "expires_at": expires, "updated_at": now}  # fmt: skip
         stmt = self._insert(ConversationRow).values(**values)
         stmt = stmt.on_conflict_do_update(index_elements=["id"], set_={k: stmt.excluded[k] for k in ("data", "expires_at", "updated_at")})
-        with self.db.session() as s:
-            s.execute(stmt)
+        try:
+            with self.db.session() as s:
+                s.execute(stmt)
+        except DBAPIError:  # the answer is still given; the conversation's memory misses this turn
+            log.warning("database unreachable: session not saved")
 
     def drop(self, session_id: str) -> None:
         if valid_id(session_id):

@@ -31,7 +31,7 @@ from assistant.server.routes import admin, chat, guides, health, pages, rasa, se
 from assistant.server.socketio_channel import create_socketio
 from assistant.server.throttle import LoginGuard
 from assistant.service import Assistant
-from assistant.storage import DatabaseStorage
+from assistant.storage import DatabaseStorage, Unavailable
 
 log = logging.getLogger("assistant.server")
 # how uvicorn must run this app: uvicorn's own proxy-header handling believes X-Forwarded-For from
@@ -101,6 +101,10 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     @app.exception_handler(HTTPException)
     async def http_error(_request: Request, exc: HTTPException) -> JSONResponse:
         return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+
+    @app.exception_handler(Unavailable)
+    async def unavailable(_request: Request, exc: Unavailable) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=503, headers={"Retry-After": "30"})
 
     @app.exception_handler(Exception)
     async def crash(_request: Request, exc: Exception) -> JSONResponse:

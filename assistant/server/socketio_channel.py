@@ -11,6 +11,7 @@ import socketio
 
 from assistant.server.deps import AppState
 from assistant.service import BotReply, Message, say
+from assistant.storage import Unavailable
 
 
 def quick_replies(reply: BotReply) -> list[dict[str, str]]:
@@ -69,7 +70,11 @@ def create_socketio(get_state: Any, *, redis_url: str = "") -> socketio.AsyncSer
             await sio.emit("bot_uttered", {"text": say("error_too_many", lang or (session.lang if session else "zh"))}, to=sid)
             return
         incoming = Message(text=data["message"][:500], session_id=conversation, lang=lang, channel="web")
-        reply = await asyncio.to_thread(state.assistant.handle, incoming)
+        try:
+            reply = await asyncio.to_thread(state.assistant.handle, incoming)
+        except Unavailable as exc:  # the database is down and this message needed it (a handoff)
+            await sio.emit("bot_uttered", {"text": str(exc)}, to=sid)
+            return
         if reply.silent:
             return
         message: dict[str, Any] = {"text": reply.answer}
