@@ -33,6 +33,8 @@ class Settings(BaseSettings):
     rasa_url: str = "http://127.0.0.1:5005"
     rate_limit_per_minute: int = 60  # messages per client address
     session_ttl_seconds: int = 1800
+    redis_url: str = ""  # redis://host:6379/0: live messages, socket.io and rate limits shared by every worker
+    session_store: str = "database"  # database (a restart or another worker continues) | memory (one process)
     staff_session_hours: float = 8
     trusted_proxies: str = ""  # comma-separated addresses/networks whose X-Forwarded-For is believed
     handoff_limit_per_hour: int = 10  # tickets one address may open (REST handoff)

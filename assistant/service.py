@@ -183,7 +183,7 @@ class Assistant:
                     answer="", intent=None, service=facts.service, confidence=0.0, lang=_lang(lang), handoff=True,
                     ticket=ticket_of(facts, lang), silent=True,
                 )  # fmt: skip
-        reply = self.engine.ask(text, session_id=session.id, lang=message.lang, channel=message.channel)
+        reply = self.engine.ask(text, session_id=session.id, lang=message.lang, channel=message.channel, session=session)
         out = self._reply(reply)
         if reply.kind in ("book", "progress", "task"):
             self._form(out, session, text, message.channel, record=record)
@@ -222,9 +222,10 @@ class Assistant:
 
     def keep_alive(self, session_id: str) -> bool:
         """Touch a live conversation so its idle clock starts again; False when it has already expired."""
-        if self.engine.sessions.peek(session_id) is None:
+        session = self.engine.sessions.peek(session_id)
+        if session is None:
             return False
-        self.engine.sessions.get(session_id)
+        self.engine.sessions.save(session)
         return True
 
     # --- what staff actions tell the visitor ------------------------------------------------------
@@ -241,6 +242,7 @@ class Assistant:
             session = self.engine.sessions.peek(facts.session_id or "")
             if session is not None:
                 session.ticket = None
+                self.engine.sessions.save(session)
         return Update(type="ticket_update", text=text, display=text, ticket=ticket, lang=_lang(lang), rate=event == "closed")
 
     # --- internals --------------------------------------------------------------------------------
@@ -283,6 +285,7 @@ class Assistant:
                                     status_label=c.status_label or "", date=c.date or "", next_step=c.next_step or "")  # fmt: skip
         if session.history and session.history[-1].role == "bot":
             session.history[-1].text = out.answer  # the transcript shows what was said
+        self.engine.sessions.save(session)  # the form's step is conversation state: kept for the next message, on any worker
 
     def _open_ticket(self, reply: BotReply, session: Any, channel: str, reason: str) -> Ticket:
         service = reply.service or session.last_service
@@ -293,6 +296,7 @@ class Assistant:
             transcript=list(session.history), reason=reason,
         )  # fmt: skip
         session.ticket = facts.number
+        self.engine.sessions.save(session)  # kept in the store: another worker sees the ticket too
         return ticket_of(facts, reply.lang)
 
 

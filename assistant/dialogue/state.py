@@ -1,11 +1,13 @@
-"""Per-session conversation state, kept in memory and expired after inactivity (privacy)."""
+"""Per-session conversation state and its in-memory store (expired after inactivity, for privacy).
+The server keeps sessions in the database instead (assistant/sessions.py, same interface), so a restart
+or another worker continues a conversation; ``to_dict``/``session_from_dict`` are its wire format."""
 
 from __future__ import annotations
 
 import secrets
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 
@@ -36,7 +38,35 @@ class Session:
         del self.history[:-200]  # bounded: a transcript, not an archive
 
 
+MAX_ID_CHARS = 64
+
+
+def valid_id(session_id: object) -> bool:
+    """An id a client may choose: 1..64 printable characters (anything else starts a fresh session)."""
+    return isinstance(session_id, str) and 0 < len(session_id) <= MAX_ID_CHARS and session_id.isprintable()
+
+
+def new_id() -> str:
+    return secrets.token_urlsafe(12)
+
+
+def to_dict(session: Session) -> dict[str, Any]:
+    """Every field, generically (fields added later travel too); values are plain JSON."""
+    return asdict(session)
+
+
+def session_from_dict(data: dict[str, Any]) -> Session:
+    """The inverse of to_dict; keys this version does not know (written by a newer one) are ignored."""
+    known = {f.name for f in fields(Session)}
+    kwargs = {k: v for k, v in data.items() if k in known}
+    turn_fields = {f.name for f in fields(Turn)}
+    kwargs["history"] = [Turn(**{k: v for k, v in t.items() if k in turn_fields}) for t in data.get("history") or [] if isinstance(t, dict)]
+    return Session(**kwargs)
+
+
 class SessionStore:
+    """In memory: one process, forgotten on restart (an Engine built without a database uses it)."""
+
     def __init__(self, ttl_seconds: float = 1800, max_sessions: int = 100_000) -> None:
         self.ttl, self.max_sessions = ttl_seconds, max_sessions
         self._sessions: dict[str, Session] = {}
@@ -49,14 +79,20 @@ class SessionStore:
             self._expire(now)
             session = self._sessions.get(session_id or "")
             if session is None:
-                sid = session_id if session_id and len(session_id) <= 64 else secrets.token_urlsafe(12)
-                session = self._sessions[sid] = Session(id=sid, channel=channel)
+                sid = session_id if valid_id(session_id) else new_id()
+                session = self._sessions[sid] = Session(id=sid, channel=channel)  # type: ignore[arg-type]
             session.touched = now
             return session
 
     def peek(self, session_id: str) -> Session | None:
         with self._lock:
             return self._sessions.get(session_id)
+
+    def save(self, session: Session) -> None:
+        """Keep the session's changes (in memory the object is the state; a dropped one comes back)."""
+        with self._lock:
+            session.touched = time.monotonic()
+            self._sessions[session.id] = session
 
     def drop(self, session_id: str) -> None:
         with self._lock:

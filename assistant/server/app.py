@@ -26,14 +26,14 @@ from assistant.server import accesslog
 from assistant.server.deps import AppState
 from assistant.server.hub import Hub
 from assistant.server.middleware import BodyLimit, SecurityHeaders
-from assistant.server.ratelimit import RateLimiter, TrustedProxies
+from assistant.server.ratelimit import TrustedProxies, make_limiter
 from assistant.server.routes import (
     accounts, appointments, chat, curation, guides, health, knowledge, pages, rasa, records, review, sessions, tickets,
 )  # fmt: skip
 from assistant.server.socketio_channel import create_socketio
 from assistant.server.throttle import LoginGuard
 from assistant.service import Assistant, open_desks
-from assistant.storage import DatabaseStorage
+from assistant.storage import DatabaseStorage, Unavailable
 
 log = logging.getLogger("assistant.server")
 # how uvicorn must run this app: uvicorn's own proxy-header handling believes X-Forwarded-For from
@@ -61,7 +61,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         db = Database(settings.database_url)
         eng = engine or Engine.load(settings, db=db, log=log.info)
-        hub = Hub()
+        hub = Hub(settings.redis_url)
+        await hub.start()
         paths = Paths.of(settings)
         rebuilder = Rebuilder(eng, db, paths.models, paths.cache, templates=settings.training_dir / "templates.yml", base_encoder=settings.encoder_path)
         bookings, cases = open_desks(settings, db, eng)
@@ -69,11 +70,12 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         # the hall's own phone numbers stay readable in transcripts; a visitor's are masked
         set_public_numbers(n for g in eng.kb.guides.values() for n in (g.phone, g.complaint_phone))
         app.state.assistant = AppState(
-            settings, db, eng, assistant, hub, RateLimiter(rate_limit, 60), rebuilder,
-            handoffs=RateLimiter(settings.handoff_limit_per_hour, 3600), proxies=proxies,
+            settings, db, eng, assistant, hub, make_limiter(rate_limit, 60, settings.redis_url, name="messages"), rebuilder,
+            handoffs=make_limiter(settings.handoff_limit_per_hour, 3600, settings.redis_url, name="handoffs"), proxies=proxies,
             logins=LoginGuard(free_attempts=settings.login_free_attempts, concurrent=settings.login_concurrent_checks),
         )  # fmt: skip
         yield
+        await hub.stop()
         db.dispose()
 
     app = FastAPI(
@@ -103,6 +105,10 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     async def http_error(_request: Request, exc: HTTPException) -> JSONResponse:
         return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
 
+    @app.exception_handler(Unavailable)
+    async def unavailable(_request: Request, exc: Unavailable) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=503, headers={"Retry-After": "30"})
+
     @app.exception_handler(Exception)
     async def crash(_request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error")
@@ -114,5 +120,10 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     for router in routers:
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    sio = create_socketio(lambda: app.state.assistant)
+    sio = create_socketio(lambda: app.state.assistant, redis_url=settings.redis_url)
     return socketio.ASGIApp(sio, other_asgi_app=app, socketio_path="socket.io")
+
+
+def app_from_environment() -> Any:
+    """The app of the environment's settings: what each worker process of `assistant serve --workers N` runs."""
+    return create_app(get_settings())

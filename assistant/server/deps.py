@@ -14,7 +14,7 @@ from assistant.curation.rebuild import Rebuilder
 from assistant.db import Database
 from assistant.engine import Engine
 from assistant.server.hub import Hub
-from assistant.server.ratelimit import RateLimiter, TrustedProxies, connection_address
+from assistant.server.ratelimit import RateLimiter, RedisRateLimiter, TrustedProxies, connection_address
 from assistant.server.throttle import LoginGuard
 from assistant.service import Assistant
 
@@ -28,9 +28,9 @@ class AppState:
     engine: Engine
     assistant: Assistant
     hub: Hub
-    limiter: RateLimiter  # messages per address and minute, every channel
+    limiter: RateLimiter | RedisRateLimiter  # messages per address and minute, every channel
     rebuilder: Rebuilder
-    handoffs: RateLimiter = field(default_factory=lambda: RateLimiter(10, 3600))  # tickets per address and hour
+    handoffs: RateLimiter | RedisRateLimiter = field(default_factory=lambda: RateLimiter(10, 3600))  # tickets per address and hour
     logins: LoginGuard = field(default_factory=LoginGuard)
     proxies: TrustedProxies = field(default_factory=TrustedProxies)
 

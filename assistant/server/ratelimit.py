@@ -7,11 +7,14 @@ not itself a proxy. A client can write anything into that header, so it is belie
 from __future__ import annotations
 
 import ipaddress
+import logging
 import time
 from collections import defaultdict, deque
 from collections.abc import Iterable
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+log = logging.getLogger("assistant.ratelimit")
+RETRY_REDIS_SECONDS = 5.0
 
 
 class RateLimiter:
@@ -31,6 +34,45 @@ class RateLimiter:
             for k in [k for k, v in self._hits.items() if not v or now - v[-1] > self.window][:10_000]:
                 del self._hits[k]
         return True
+
+
+class RedisRateLimiter:
+    """The same limit counted in Redis, so a client cannot multiply it by the number of workers: one
+    counter per key and window (INCR + EXPIRE in one round trip; a fixed window, which lets at most
+    twice the limit through across a window boundary). Redis unreachable: counted in this process
+    (``redis_ok`` False, shown by /readyz), and Redis is tried again after a few seconds."""
+
+    def __init__(self, limit: int, window_seconds: float, redis_url: str, *, name: str = "messages") -> None:
+        import redis
+
+        self.limit, self.window, self.name = limit, window_seconds, name
+        self.local = RateLimiter(limit, window_seconds)
+        self._redis = redis.Redis.from_url(redis_url, socket_connect_timeout=0.3, socket_timeout=0.3)
+        self._retry_at = 0.0
+        self.redis_ok = True
+
+    def allow(self, key: str) -> bool:
+        now = time.monotonic()
+        if not self.redis_ok and now < self._retry_at:
+            return self.local.allow(key)
+        slot = int(time.time() // self.window)
+        counter = f"assistant:rl:{self.name}:{key}:{slot}"
+        try:
+            pipe = self._redis.pipeline(transaction=False)
+            pipe.incr(counter)
+            pipe.expire(counter, int(self.window) + 1)
+            count, _ = pipe.execute()
+        except Exception as exc:  # degrade, never refuse a visitor because Redis is away
+            if self.redis_ok:
+                log.warning("Redis unreachable for rate limits (%s): counting per process", type(exc).__name__)
+            self.redis_ok, self._retry_at = False, now + RETRY_REDIS_SECONDS
+            return self.local.allow(key)
+        self.redis_ok = True
+        return int(count) <= self.limit
+
+
+def make_limiter(limit: int, window_seconds: float, redis_url: str = "", *, name: str) -> RateLimiter | RedisRateLimiter:
+    return RedisRateLimiter(limit, window_seconds, redis_url, name=name) if redis_url else RateLimiter(limit, window_seconds)
 
 
 class TrustedProxies:

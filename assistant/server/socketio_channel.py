@@ -11,14 +11,18 @@ import socketio
 
 from assistant.server.deps import AppState
 from assistant.service import BotReply, Message, say
+from assistant.storage import Unavailable
 
 
 def quick_replies(reply: BotReply) -> list[dict[str, str]]:
     return [{"content_type": "text", "title": b.title, "payload": b.payload} for b in reply.buttons]
 
 
-def create_socketio(get_state: Any) -> socketio.AsyncServer:
-    sio = socketio.AsyncServer(async_mode="asgi", cors_allowed_origins="*", logger=False, engineio_logger=False)
+def create_socketio(get_state: Any, *, redis_url: str = "") -> socketio.AsyncServer:
+    # with Redis, socket.io's own emits reach clients held by any worker (staff replies travel by the hub);
+    # polling clients need the same worker for one connection: nginx pins /socket.io/ by address (ip_hash)
+    manager = socketio.AsyncRedisManager(redis_url) if redis_url else None
+    sio = socketio.AsyncServer(async_mode="asgi", cors_allowed_origins="*", logger=False, engineio_logger=False, client_manager=manager)
     sessions: dict[str, tuple[str, Any]] = {}  # sid -> (conversation id, sender)
 
     def bind(sid: str, conversation: str) -> None:
@@ -65,7 +69,11 @@ def create_socketio(get_state: Any) -> socketio.AsyncServer:
             await sio.emit("bot_uttered", {"text": say("error_too_many", lang or state.assistant.language(conversation))}, to=sid)
             return
         incoming = Message(text=data["message"][:500], session_id=conversation, lang=lang, channel="web")
-        reply = await asyncio.to_thread(state.assistant.handle, incoming)
+        try:
+            reply = await asyncio.to_thread(state.assistant.handle, incoming)
+        except Unavailable as exc:  # the database is down and this message needed it (a handoff)
+            await sio.emit("bot_uttered", {"text": str(exc)}, to=sid)
+            return
         if reply.silent:
             return
         message: dict[str, Any] = {"text": reply.answer}

@@ -75,6 +75,7 @@ def test_clarify_then_pick_by_id(assistant, engine):
     s = sid()
     session = engine.sessions.get(s)
     session.pending_choices, session.pending_intent = ["passport", "hk-macau-permit"], "ask_fee"
+    engine.sessions.save(session)  # the store keeps what is saved (the database in the server)
     chosen = assistant.ask("/choose hk-macau-permit", session_id=s)
     assert chosen.service == "hk-macau-permit" and chosen.intent == "ask_fee"
 

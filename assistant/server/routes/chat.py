@@ -13,6 +13,7 @@ from assistant.handoff import service as handoff
 from assistant.server.deps import StateDep, rate_limited
 from assistant.server.schemas import ChatIn, ChatOut, HandoffIn, RatingIn, RatingOut, chat_out
 from assistant.service import Message, say
+from assistant.storage import Unavailable
 
 router = APIRouter(prefix="/api/v1", tags=["chat"])
 
@@ -70,7 +71,11 @@ async def live(ws: WebSocket, state: StateDep, session_id: str | None = None) ->
                 await ws.send_json({"type": "error", "detail": say("error_too_many", state.assistant.language(conversation))})
                 continue
             message = Message(text=msg.text, session_id=conversation, lang=msg.lang, channel=msg.channel)
-            reply = chat_out(await asyncio.to_thread(state.assistant.handle, message))
+            try:
+                reply = chat_out(await asyncio.to_thread(state.assistant.handle, message))
+            except Unavailable as exc:  # e.g. a handoff while the database is down: said, not crashed
+                await ws.send_json({"type": "error", "detail": str(exc)})
+                continue
             await ws.send_json({"type": "reply", **reply.model_dump(mode="json")})
     except WebSocketDisconnect:
         pass
