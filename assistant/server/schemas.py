@@ -141,6 +141,8 @@ class Readiness(BaseModel):
     ready: bool
     models: bool
     database: bool
+    database_detail: str | None = None  # what still works while the database is unreachable
+    redis: str  # ok | unreachable: ... | not configured: one process
 
 
 class KeepaliveOut(BaseModel):

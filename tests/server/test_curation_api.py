@@ -14,7 +14,7 @@ def session_for(live, user):
 
 
 def wait_rebuild(c, generation_before):
-    for _ in range(1500):
+    for _ in range(4500):  # a full retrain on a loaded 2-core machine can take minutes
         status = c.get("/api/v1/admin/rebuild").json()
         if status["state"] == "failed" or (status["state"] == "ready" and status["generation"] > generation_before):
             return status
