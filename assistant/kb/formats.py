@@ -16,6 +16,7 @@ from openpyxl import Workbook, load_workbook
 from pydantic import ValidationError
 
 from assistant.hygiene import clean_text
+from assistant.kb.rules import guide_problems
 from assistant.kb.schema import Category, Guide, HallFAQ, LifeEvent, Synonyms
 from assistant.kb.source import (
     MAX_FILE_BYTES,
@@ -153,6 +154,7 @@ def read_xlsx(path: Path) -> Knowledge:
         for gid, data in guides.items():
             try:
                 kb.guides[gid] = Guide.model_validate(data)
+                problems += [Problem(name, f"guides!{gid}.{where}", msg) for where, msg in guide_problems(kb.guides[gid])]
             except ValidationError as exc:
                 problems += [Problem(p.file, f"guides!{gid}.{p.field}", p.message) for p in validation_problems(name, exc)]
         try:
@@ -185,6 +187,7 @@ def read_json(path: Path) -> Knowledge:
         try:
             guide = Guide.model_validate(item)
             kb.guides[guide.id] = guide
+            problems += [Problem(str(path), f"{i}.{where}", msg) for where, msg in guide_problems(guide)]
         except ValidationError as exc:
             problems += [Problem(p.file, f"{i}.{p.field}", p.message) for p in validation_problems(str(path), exc)]
     if problems:

@@ -65,6 +65,23 @@ SCOPE_LABELS = {
 }
 
 
+class OnlineLevel(str, Enum):
+    """How much of a service the internet really does: the answer to "can I do it online?"."""
+
+    full = "full"  # 全程网办：no visit at all
+    partial = "partial"  # 部分网办：some steps online (apply, upload), then still a visit
+    booking = "booking"  # 仅网上预约：booking, pre-filling or progress online; the application is at the window
+    none = "none"  # 只能窗口办理
+
+
+class DayUnit(str, Enum):
+    working = "working"  # 工作日
+    calendar = "calendar"  # 日（自然日）
+
+
+DAY_UNIT_LABELS = {DayUnit.working: ("个工作日", "working days"), DayUnit.calendar: ("日", "calendar days")}
+
+
 class Status(str, Enum):
     draft = "draft"
     published = "published"
@@ -73,6 +90,16 @@ class Status(str, Enum):
 class LegalBasis(_Strict):
     name: ShortText = Field(title="法规名称")
     article: str | None = Field(default=None, max_length=200, title="条款")
+
+
+class Alternative(_Strict):
+    """One of the documents a one-of group accepts (任选其一)."""
+
+    name: ShortText = Field(title="材料名称")
+    name_en: ShortText | None = Field(default=None, title="材料名称（英文）")
+    condition: ShortText | None = Field(default=None, title="适用情形")
+    condition_en: ShortText | None = Field(default=None, title="适用情形（英文）")
+    source: ShortText | None = Field(default=None, title="来源渠道")
 
 
 class Material(_Strict):
@@ -87,6 +114,8 @@ class Material(_Strict):
     source: ShortText | None = Field(default=None, title="来源渠道")
     notes: Text | None = Field(default=None, title="填报须知")
     sample_url: HttpUrl | None = Field(default=None, title="样表/空表下载")
+    one_of: list[Alternative] = Field(default_factory=list, title="以下任选其一")
+    show_notes: bool = Field(default=False, title="须知改变要带的材料（答复中显示）")
 
     @model_validator(mode="after")
     def _condition_when_optional(self) -> "Material":
@@ -103,8 +132,10 @@ class Step(_Strict):
 
 
 class TimeLimit(_Strict):
-    legal_days: int | None = Field(default=None, ge=0, le=3650, title="法定时限（工作日）")
-    promised_days: int = Field(ge=0, le=3650, title="承诺时限（工作日）")
+    legal_days: int | None = Field(default=None, ge=0, le=3650, title="法定时限")
+    legal_unit: DayUnit = Field(default=DayUnit.working, title="法定时限单位（工作日/日）")
+    promised_days: int = Field(ge=0, le=3650, title="承诺时限")
+    promised_unit: DayUnit = Field(default=DayUnit.working, title="承诺时限单位（工作日/日）")
     note: Text | None = Field(default=None, title="时限说明")
     note_en: Text | None = Field(default=None, title="时限说明（英文）")
 
@@ -176,6 +207,7 @@ class Guide(_Strict):
     time_limit: TimeLimit = Field(title="办理时限")
     fee: Fee = Field(title="收费标准及依据")
     channels: Channels = Field(title="办理形式")
+    online_level: OnlineLevel = Field(default=None, title="网办深度（全程网办/部分网办/仅预约/窗口）")  # type: ignore[assignment]
     online_url: HttpUrl | None = Field(default=None, title="网上办理入口")
     visits: int = Field(ge=0, le=5, title="到办事现场次数")
     appointment: Appointment = Field(default_factory=Appointment, title="预约")
@@ -201,12 +233,23 @@ class Guide(_Strict):
             seen.add(key)
         return items
 
+    @model_validator(mode="before")
+    @classmethod
+    def _level_of_old_guides(cls, data: object) -> object:
+        """A guide written before online_level keeps its meaning: no online channel -> none, no visit ->
+        full, else partial. ``channels.online`` stays as the yes/no that older readers use."""
+        if isinstance(data, dict) and data.get("online_level") is None:
+            channels = data.get("channels") if isinstance(data.get("channels"), dict) else {}
+            online, visits = channels.get("online", False), data.get("visits")
+            level = "none" if not online else ("full" if visits == 0 else "partial")
+            data = {**data, "online_level": level}
+        return data
+
     @model_validator(mode="after")
     def _online_needs_entry(self) -> "Guide":
+        self.channels.online = self.online_level is not OnlineLevel.none  # computed: is there anything online
         if self.channels.online and self.online_url is None:
-            raise ValueError("channels.online is true but online_url is missing")
-        if self.visits == 0 and not self.channels.online:
-            raise ValueError("visits is 0 but the service cannot be done online")
+            raise ValueError(f"online_level is {self.online_level.value} but online_url is missing")
         return self
 
     @property

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from assistant.kb.rules import guide_problems
 from assistant.kb.schema import Category, Guide, HallFAQ, LifeEvent, Synonyms
 
 MAX_FILE_BYTES = 1_000_000  # a guide is a few KB; anything this big is a mistake or an attack
@@ -92,6 +93,9 @@ def load_guide(path: Path) -> Guide:
     guide = parse_model(Guide, read_data(path), str(path))
     if guide.id != path.stem:
         raise SourceError([Problem(str(path), "id", f"id '{guide.id}' does not match the file name '{path.stem}'")])
+    rule_problems = [Problem(str(path), where, msg) for where, msg in guide_problems(guide)]
+    if rule_problems:
+        raise SourceError(rule_problems)
     return guide
 
 
