@@ -104,7 +104,12 @@ def duration_line(guide: Guide, lang: str) -> str:
         legal = say("time_legal_spot", lang)
     elif t.legal_days is not None:
         legal = say("time_legal", lang, days=days_text(t.legal_days, t.legal_unit, lang))
-    promised = say("time_spot", lang) if t.promised_days == 0 else say("time_promised", lang, days=days_text(t.promised_days, t.promised_unit, lang))
+    if t.waiting_days:  # a legal waiting period (离婚冷静期) is not 当场办结
+        promised = say("time_wait", lang, days=days_text(t.waiting_days, DayUnit.calendar, lang))
+    elif t.promised_days == 0:
+        promised = say("time_spot", lang)
+    else:
+        promised = say("time_promised", lang, days=days_text(t.promised_days, t.promised_unit, lang))
     if _zh(lang):
         return f"办理时限：{legal}{promised}。" + (t.note or "")
     return f"Time: {legal}{promised[0].upper()}{promised[1:]}." + (f" {t.note_en}" if t.note_en else "")

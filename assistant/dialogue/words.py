@@ -54,6 +54,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "time_legal_spot": ("依法当场办理，", "By law done on the spot. "),
     "time_promised": ("承诺{days}内办结", "within {days}"),
     "time_spot": ("当场办结", "done on the spot"),
+    "time_wait": ("受理后须先等待{days}，期满后再次到场办结", "after acceptance you must wait {days}, then come back to finish"),
     # tickets: told once, in the visitor's language
     "ticket_title": ("您的排队号", "Your number"),
     "ticket_summary": ("您的排队号是 {number}，请到 {window} 窗口办理，预计等待约 {wait} 分钟。工作人员也可能在此直接回复您。",

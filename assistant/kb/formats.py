@@ -45,10 +45,10 @@ def write_yaml_dir(kb: Knowledge, out: Path) -> None:
     for guide in kb.guides.values():
         (out / "guides" / f"{guide.id}.yaml").write_text(SAMPLE_NOTE + dump_yaml(guide_json(guide)), encoding="utf-8")
     docs = {
-        "categories": {"categories": [c.model_dump(mode="json") for c in kb.categories.values()]},
-        "life_events": {"life_events": [e.model_dump(mode="json", exclude_none=True) for e in kb.life_events.values()]},
+        "categories": {"sample": all(c.sample for c in kb.categories.values()), "categories": [c.model_dump(mode="json") for c in kb.categories.values()]},
+        "life_events": {"sample": all(e.sample for e in kb.life_events.values()), "life_events": [e.model_dump(mode="json", exclude_none=True) for e in kb.life_events.values()]},
         "synonyms": kb.synonyms.model_dump(mode="json"),
-        "faq": {"faq": [f.model_dump(mode="json", exclude_none=True) for f in kb.faq]},
+        "faq": {"sample": all(f.sample for f in kb.faq), "faq": [f.model_dump(mode="json", exclude_none=True) for f in kb.faq]},
     }
     for name, data in docs.items():
         (out / f"{name}.yaml").write_text(SAMPLE_NOTE + dump_yaml(data), encoding="utf-8")

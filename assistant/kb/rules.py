@@ -55,7 +55,9 @@ def material_problems(g: Guide) -> list[tuple[str, str]]:
 def time_problems(g: Guide) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     t = g.time_limit
-    if g.case_type is CaseType.promised and t.promised_days == 0:
+    if g.case_type is CaseType.on_the_spot and t.waiting_days:
+        out.append(("case_type", f"on_the_spot (当场办结) but there is a {t.waiting_days}-day waiting period"))
+    if g.case_type is CaseType.promised and t.promised_days == 0 and not t.waiting_days:
         out.append(("time_limit.promised_days", "a 承诺件 (case_type promised) with 0 days: give the days, or case_type on_the_spot"))
     if g.case_type is CaseType.on_the_spot and t.promised_days > 0:
         out.append(("case_type", f"on_the_spot (即办件, 当场办结) but promised_days is {t.promised_days}"))

@@ -136,6 +136,7 @@ class TimeLimit(_Strict):
     legal_unit: DayUnit = Field(default=DayUnit.working, title="法定时限单位（工作日/日）")
     promised_days: int = Field(ge=0, le=3650, title="承诺时限")
     promised_unit: DayUnit = Field(default=DayUnit.working, title="承诺时限单位（工作日/日）")
+    waiting_days: int | None = Field(default=None, ge=1, le=3650, title="法定等待期（日，如离婚冷静期）")
     note: Text | None = Field(default=None, title="时限说明")
     note_en: Text | None = Field(default=None, title="时限说明（英文）")
 
@@ -267,12 +268,14 @@ def _norm(text: str) -> str:
 
 class Category(_Strict):
     id: str = Field(pattern=ID_PATTERN, title="分类编码")
+    sample: bool = Field(default=True, title="示例数据")
     name: ShortText = Field(title="分类名称")
     name_en: ShortText = Field(title="分类名称（英文）")
 
 
 class LifeEvent(_Strict):
     id: str = Field(pattern=ID_PATTERN, title="一件事编码")
+    sample: bool = Field(default=True, title="示例数据")
     name: ShortText = Field(title="一件事名称")
     name_en: ShortText = Field(title="一件事名称（英文）")
     summary: Text | None = Field(default=None, title="说明")
@@ -284,12 +287,14 @@ class LifeEvent(_Strict):
 class Synonyms(_Strict):
     """terms: a canonical word -> the other ways people write it; services: guide id -> colloquial names."""
 
+    sample: bool = Field(default=True, title="示例数据")
     terms: dict[ShortText, list[ShortText]] = Field(default_factory=dict, title="同义词")
     services: dict[str, list[ShortText]] = Field(default_factory=dict, title="事项俗称")
 
 
 class HallFAQ(_Strict):
     id: str = Field(pattern=ID_PATTERN, title="编码")
+    sample: bool = Field(default=True, title="示例数据")
     q: ShortText = Field(title="问题")
     a: Text = Field(title="解答")
     q_en: ShortText | None = Field(default=None, title="问题（英文）")

@@ -109,7 +109,10 @@ def _load_list(path: Path, key: str, model: type[M]) -> tuple[list[M], list[Prob
     if not isinstance(data, dict) or not isinstance(data.get(key), list):
         return [], [Problem(str(path), key, f"expected a top-level '{key}:' list")]
     items, problems = [], []
+    marker = data.get("sample")  # the file's sample marker is each item's, so export keeps it
     for i, item in enumerate(data[key]):
+        if marker is not None and isinstance(item, dict):
+            item = {"sample": marker, **item}
         try:
             items.append(model.model_validate(item))
         except ValidationError as exc:

@@ -95,3 +95,10 @@ def test_zero_days_is_never_zero_working_days(kb):
         assert "0个工作日" not in text.replace("10个工作日", "").replace("20个工作日", "").replace("30个工作日", ""), guide.id
         if "当场办结" in text.split("。")[0]:
             assert guide.case_type.value == "on_the_spot", guide.id
+
+
+def test_divorce_is_not_done_on_the_spot(kb):
+    guide = kb.guides["divorce-registration"]
+    text = compose_guide(guide, "ask_duration", "zh").text
+    assert "受理后须先等待30日" in text and not text.split("办理时限：")[1].startswith("当场办结")
+    assert guide.visits == 2 and guide.case_type.value == "promised"

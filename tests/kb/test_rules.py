@@ -154,3 +154,10 @@ def test_on_the_spot_with_days_is_refused(tmp_path):
     data["time_limit"]["promised_days"] = 5
     (msg,) = refused(tmp_path, data)
     assert ":case_type: on_the_spot" in msg
+
+
+def test_a_waiting_period_is_not_on_the_spot(tmp_path):
+    data = guide_data("divorce-registration")
+    data["case_type"] = "on_the_spot"
+    (msg,) = refused(tmp_path, data)
+    assert ":case_type: on_the_spot (当场办结) but there is a 30-day waiting period" in msg
