@@ -3,11 +3,16 @@ required material and every conditional one with its condition, plus online entr
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from assistant.dialogue.words import say
 from assistant.kb.schema import FORM_LABELS, SCOPE_LABELS, DayUnit, Guide, LifeEvent, Material, OnlineLevel
+
+
+# A note that changes what must be brought (联网核验的无需提交, 可用户口簿代替, 改交…) belongs in the answer.
+_CHANGES_WHAT_TO_BRING = re.compile(r"无需|不需|不用|免交|可免|代替|改交|其一|之一|可用|须在有效期内|每个婴儿")
 
 
 @dataclass
@@ -45,7 +50,7 @@ def material_line(m: Material, lang: str) -> str:
         sep = "；" if _zh(lang) else "; "
         line += ("，" if _zh(lang) else ", ") + say("one_of", lang) + ("：" if _zh(lang) else ": ")
         line += sep.join(f"{chr(0x2460 + i)} {_alt_line(a, lang)}" for i, a in enumerate(m.one_of))
-    if m.show_notes and m.notes and _zh(lang):  # notes that change what to bring (the English twin has no notes)
+    if m.notes and _zh(lang) and (m.show_notes or _CHANGES_WHAT_TO_BRING.search(m.notes)):  # not only on the guide page
         line += f"（{say('notes_head', lang)}{m.notes}）"
     return line
 
@@ -116,6 +121,9 @@ def duration_line(guide: Guide, lang: str) -> str:
 
 
 def visits_line(guide: Guide, lang: str) -> str:
+    if guide.visits_paths:  # the count depends on a choice: say it as such
+        paths = [say("visits_path", lang, when=p.when if _zh(lang) else (p.when_en or p.when), n=p.visits) for p in guide.visits_paths]
+        return say("visits_else", lang, paths=("；" if _zh(lang) else "; ").join(paths), n=guide.visits)
     if _zh(lang):
         return "跑动次数：0次（不用到现场）" if guide.visits == 0 else f"跑动次数：最多跑{guide.visits}次"
     return "Visits: none (no need to come in)" if guide.visits == 0 else f"Visits: at most {guide.visits}"

@@ -44,6 +44,9 @@ WORDS: dict[str, tuple[str, str]] = {
     "qr_full": ("用手机扫码，全程网上办理", "Scan with your phone to do it all online"),
     "qr_partial": ("用手机扫码，网上申报（仍需到现场）", "Scan to start online (a visit is still needed)"),
     "qr_booking": ("用手机扫码，网上预约（不能网上办理）", "Scan to book a slot (it cannot be applied for online)"),
+    # visits
+    "visits_path": ("{when}跑{n}次", "{n} visit(s) if you {when}"),
+    "visits_else": ("跑动次数：{paths}，否则{n}次", "Visits: {paths}; otherwise {n}"),
     # materials
     "one_of": ("以下任选其一", "any one of the following"),
     "notes_head": ("注意：", "Note: "),

@@ -34,6 +34,21 @@ def level_problems(g: Guide) -> list[tuple[str, str]]:
     return out
 
 
+def visit_problems(g: Guide) -> list[tuple[str, str]]:
+    """Visits against the guide's own steps, where the steps say which are trips to the hall."""
+    out: list[tuple[str, str]] = []
+    trips = [i + 1 for i, s in enumerate(g.steps) if s.visit]
+    if trips and len(trips) != g.visits:
+        out.append(("visits", f"visits is {g.visits} but steps {', '.join(map(str, trips))} are visits ({len(trips)})"))
+    for i, s in enumerate(g.steps):
+        if s.visit and s.online:
+            out.append((f"steps.{i}.online", f"step '{s.title}' is both online and a visit"))
+    for i, path in enumerate(g.visits_paths):
+        if path.visits >= g.visits:
+            out.append((f"visits_paths.{i}.visits", f"'{path.when}' gives {path.visits} visits, not fewer than visits ({g.visits})"))
+    return out
+
+
 def material_problems(g: Guide) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     names = {m.name for m in g.materials}
@@ -69,4 +84,4 @@ def time_problems(g: Guide) -> list[tuple[str, str]]:
 
 
 def guide_problems(g: Guide) -> list[tuple[str, str]]:
-    return level_problems(g) + material_problems(g) + time_problems(g)
+    return level_problems(g) + visit_problems(g) + material_problems(g) + time_problems(g)

@@ -129,6 +129,15 @@ class Step(_Strict):
     title_en: ShortText | None = Field(default=None, title="环节（英文）")
     detail: Text | None = Field(default=None, title="说明")
     online: bool = Field(default=False, title="可网上办理")
+    visit: bool = Field(default=False, title="需到现场（计一次跑动）")
+
+
+class VisitPath(_Strict):
+    """A choice that changes the number of visits: 选择邮寄领证跑1次 (else the guide's visits)."""
+
+    when: ShortText = Field(title="选择")
+    when_en: ShortText | None = Field(default=None, title="选择（英文）")
+    visits: int = Field(ge=0, le=5, title="跑动次数")
 
 
 class TimeLimit(_Strict):
@@ -211,6 +220,7 @@ class Guide(_Strict):
     online_level: OnlineLevel = Field(default=None, title="网办深度（全程网办/部分网办/仅预约/窗口）")  # type: ignore[assignment]
     online_url: HttpUrl | None = Field(default=None, title="网上办理入口")
     visits: int = Field(ge=0, le=5, title="到办事现场次数")
+    visits_paths: list[VisitPath] = Field(default_factory=list, title="按选择的跑动次数")
     appointment: Appointment = Field(default_factory=Appointment, title="预约")
     location: Location = Field(title="办理地点")
     hours: ShortText = Field(title="办理时间")

@@ -102,3 +102,25 @@ def test_divorce_is_not_done_on_the_spot(kb):
     text = compose_guide(guide, "ask_duration", "zh").text
     assert "受理后须先等待30日" in text and not text.split("办理时限：")[1].startswith("当场办结")
     assert guide.visits == 2 and guide.case_type.value == "promised"
+
+
+def test_visits_that_depend_on_a_choice_are_said_as_such(kb):
+    for gid in ("id-card-renewal", "id-card-replacement", "passport"):
+        text = compose_guide(kb.guides[gid], "ask_materials", "zh").text
+        assert "跑动次数：选择邮寄领证跑1次，否则2次" in text, gid
+        assert "1 visit(s) if you choose postal delivery; otherwise 2" in compose_guide(kb.guides[gid], "ask_materials", "en").text
+    assert "最多跑2次" in compose_guide(kb.guides["hukou-transfer"], "ask_materials", "zh").text
+
+
+def test_notes_that_change_what_to_bring_are_in_the_answer(kb):
+    text = compose_guide(kb.guides["residence-permit"], "ask_materials", "zh").text
+    for proof in ("房屋租赁合同", "不动产权证书或购房合同", "住宿证明"):
+        assert proof in text
+    assert "以下任选其一" in text and "联网核验的无需提交" in text
+    text = compose_guide(kb.guides["vehicle-inspection-mark"], "ask_materials", "zh").text
+    assert "无需提交" in text
+
+
+def test_residence_permit_conditions_for_guardians_and_lost_permits(kb):
+    conditions = " ".join(m.condition or "" for m in kb.guides["residence-permit"].materials)
+    assert "未满16周岁" in conditions and "遗失" in conditions

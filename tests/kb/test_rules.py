@@ -53,7 +53,7 @@ def test_booking_with_every_step_online_is_refused(tmp_path):
 
 def test_none_with_an_online_step_is_refused(tmp_path):
     data = guide_data("id-card-temporary")
-    data["steps"][0]["online"] = True
+    data["steps"][1]["online"] = True  # 审核制证, not a visit
     (msg,) = refused(tmp_path, data)
     assert ":online_level: level none but step" in msg
 
@@ -161,3 +161,18 @@ def test_a_waiting_period_is_not_on_the_spot(tmp_path):
     data["case_type"] = "on_the_spot"
     (msg,) = refused(tmp_path, data)
     assert ":case_type: on_the_spot (当场办结) but there is a 30-day waiting period" in msg
+
+
+def test_visits_contradicting_the_steps_are_refused(tmp_path):
+    """hukou-transfer once said 1 visit while its steps held two window visits."""
+    data = guide_data("hukou-transfer")
+    data["visits"] = 1
+    (msg,) = refused(tmp_path, data)
+    assert msg.endswith(":visits: visits is 1 but steps 2, 4 are visits (2)")
+
+
+def test_a_path_that_saves_no_visit_is_refused(tmp_path):
+    data = guide_data("id-card-renewal")
+    data["visits_paths"][0]["visits"] = 2
+    (msg,) = refused(tmp_path, data)
+    assert ":visits_paths.0.visits: '选择邮寄领证' gives 2 visits" in msg
