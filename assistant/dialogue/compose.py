@@ -3,11 +3,16 @@ required material and every conditional one with its condition, plus online entr
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from assistant.dialogue.words import say
-from assistant.kb.schema import FORM_LABELS, SCOPE_LABELS, Guide, LifeEvent, Material
+from assistant.kb.schema import FORM_LABELS, SCOPE_LABELS, DayUnit, Guide, LifeEvent, Material, OnlineLevel
+
+
+# A note that changes what must be brought (联网核验的无需提交, 可用户口簿代替, 改交…) belongs in the answer.
+_CHANGES_WHAT_TO_BRING = re.compile(r"无需|不需|不用|免交|可免|代替|改交|其一|之一|可用|须在有效期内|每个婴儿")
 
 
 @dataclass
@@ -25,14 +30,29 @@ def _title(guide: Guide, lang: str) -> str:
     return f"【{guide.name}】" if _zh(lang) else f"{guide.name_en} ({guide.name})"
 
 
+def _alt_line(alt: Any, lang: str) -> str:
+    if _zh(lang):
+        return f"{alt.name}（{alt.condition}）" if alt.condition else alt.name
+    name, cond = alt.name_en or alt.name, alt.condition_en or alt.condition
+    return f"{name} ({cond})" if cond else name
+
+
 def material_line(m: Material, lang: str) -> str:
     zh_form, en_form = FORM_LABELS[m.form]
     if _zh(lang):
         line = f"{m.name}（{zh_form}，{m.copies}份）" if m.copies else f"{m.name}（{zh_form}）"
-        return f"{line}：{m.condition}" if m.condition and not m.required else line
-    name = m.name_en or m.name
-    line = f"{name} ({en_form}, {m.copies} {'copy' if m.copies == 1 else 'copies'})" if m.copies else f"{name} ({en_form})"
-    return f"{line}: {m.condition_en or m.condition}" if m.condition and not m.required else line
+        line = f"{line}：{m.condition}" if m.condition and not m.required else line
+    else:
+        name = m.name_en or m.name
+        line = f"{name} ({en_form}, {m.copies} {'copy' if m.copies == 1 else 'copies'})" if m.copies else f"{name} ({en_form})"
+        line = f"{line}: {m.condition_en or m.condition}" if m.condition and not m.required else line
+    if m.one_of:  # 任选其一: the group is one line, its alternatives under it
+        sep = "；" if _zh(lang) else "; "
+        line += ("，" if _zh(lang) else ", ") + say("one_of", lang) + ("：" if _zh(lang) else ": ")
+        line += sep.join(f"{chr(0x2460 + i)} {_alt_line(a, lang)}" for i, a in enumerate(m.one_of))
+    if m.notes and _zh(lang) and (m.show_notes or _CHANGES_WHAT_TO_BRING.search(m.notes)):  # not only on the guide page
+        line += f"（{say('notes_head', lang)}{m.notes}）"
+    return line
 
 
 def materials_detail(guide: Guide, lang: str) -> list[dict[str, Any]]:
@@ -43,24 +63,67 @@ def materials_detail(guide: Guide, lang: str) -> list[dict[str, Any]]:
             "condition": (m.condition if _zh(lang) else (m.condition_en or m.condition)) if not m.required else None,
             "form_label": FORM_LABELS[m.form][0 if _zh(lang) else 1],
             "copies": m.copies,
+            "one_of": [a.name if _zh(lang) else (a.name_en or a.name) for a in m.one_of],
         }
         for m in guide.materials
     ]
 
 
+def online_info(guide: Guide, lang: str) -> dict[str, Any]:
+    """What a channel shows of the online entry: the level, the link's text and the QR caption, so no
+    channel calls a booking page "网上办理"."""
+    level = guide.online_level
+    url = str(guide.online_url) if guide.online_url and level is not OnlineLevel.none else None
+    return {
+        "available": url is not None, "url": url, "level": level.value,
+        "label": say(f"level_{level.value}", lang),
+        "link": say(f"link_{level.value}", lang) if url else None,
+        "caption": say(f"qr_{level.value}", lang) if url else None,
+    }  # fmt: skip
+
+
 def online_line(guide: Guide, lang: str) -> str:
-    if guide.channels.online and guide.online_url:
-        steps = "、".join(guide.channels.online_steps) if guide.channels.online_steps else ""
-        if _zh(lang):
-            what = "全程网上办理" if guide.visits == 0 else (f"可网上办理（{steps}）" if steps else "可网上办理")
-            extra = f"，也可用{guide.channels.mini_program}" if guide.channels.mini_program else ""
-            return f"网上办理：{what}，入口 {guide.online_url}{extra}"
-        what = "fully online" if guide.visits == 0 else "partly online"
-        return f"Online: {what}, at {guide.online_url}"
-    return "网上办理：暂不支持，需到窗口办理" if _zh(lang) else "Online: not available; apply at the window"
+    level, url = guide.online_level, guide.online_url
+    if level is OnlineLevel.none or url is None:
+        return say("online_none", lang)
+    steps = ("、" if _zh(lang) else ", ").join(guide.channels.online_steps)
+    if level is OnlineLevel.full:
+        text = say("online_full", lang, url=url)
+    else:
+        key = f"online_{level.value}" if steps and _zh(lang) else f"online_{level.value}_plain"  # the steps are written in Chinese only
+        text = say(key, lang, url=url, steps=steps, visits=guide.visits)
+    if guide.channels.mini_program and _zh(lang):
+        text += say("online_app", lang, app=guide.channels.mini_program)
+    return text
+
+
+def days_text(days: int, unit: DayUnit, lang: str) -> str:
+    return say(f"days_{unit.value}", lang, n=days)
+
+
+def duration_line(guide: Guide, lang: str) -> str:
+    """Legal and promised limits with their own units; 0 days reads 当场办结, never "0个工作日"."""
+    t = guide.time_limit
+    legal = ""
+    if t.legal_days == 0:
+        legal = say("time_legal_spot", lang)
+    elif t.legal_days is not None:
+        legal = say("time_legal", lang, days=days_text(t.legal_days, t.legal_unit, lang))
+    if t.waiting_days:  # a legal waiting period (离婚冷静期) is not 当场办结
+        promised = say("time_wait", lang, days=days_text(t.waiting_days, DayUnit.calendar, lang))
+    elif t.promised_days == 0:
+        promised = say("time_spot", lang)
+    else:
+        promised = say("time_promised", lang, days=days_text(t.promised_days, t.promised_unit, lang))
+    if _zh(lang):
+        return f"办理时限：{legal}{promised}。" + (t.note or "")
+    return f"Time: {legal}{promised[0].upper()}{promised[1:]}." + (f" {t.note_en}" if t.note_en else "")
 
 
 def visits_line(guide: Guide, lang: str) -> str:
+    if guide.visits_paths:  # the count depends on a choice: say it as such
+        paths = [say("visits_path", lang, when=p.when if _zh(lang) else (p.when_en or p.when), n=p.visits) for p in guide.visits_paths]
+        return say("visits_else", lang, paths=("；" if _zh(lang) else "; ").join(paths), n=guide.visits)
     if _zh(lang):
         return "跑动次数：0次（不用到现场）" if guide.visits == 0 else f"跑动次数：最多跑{guide.visits}次"
     return "Visits: none (no need to come in)" if guide.visits == 0 else f"Visits: at most {guide.visits}"
@@ -112,14 +175,7 @@ def compose_field(guide: Guide, intent: str, lang: str) -> Composed:
         n = len(guide.required_materials)
         body.append(f"需带必备材料{n}项，问“要带什么”可看完整清单。" if zh else f"{n} required documents; ask \"what do I need\" for the full list.")
     elif intent == "ask_duration":
-        t = guide.time_limit
-        if zh:
-            legal = f"法定时限{t.legal_days}个工作日，" if t.legal_days is not None else ""
-            promised = "当场办结" if t.promised_days == 0 else f"承诺{t.promised_days}个工作日内办结"
-            body = [f"办理时限：{legal}{promised}。" + (t.note or "")]
-        else:
-            promised = "done on the spot" if t.promised_days == 0 else f"within {t.promised_days} working days"
-            body = [f"Time: {promised}." + (f" {t.note_en}" if t.note_en else "")]
+        body = [duration_line(guide, lang)]
     elif intent == "ask_fee":
         f = guide.fee
         if zh:
@@ -152,7 +208,7 @@ def compose_event(event: LifeEvent, guides: list[Guide], lang: str) -> str:
     if zh and event.summary:
         lines.append(event.summary)
     for i, g in enumerate(guides, 1):
-        online = ("可网办" if zh else "online") if g.channels.online else ("需到窗口" if zh else "at the window")
+        online = say(f"level_{g.online_level.value}", lang)
         lines.append(f"{i}. {g.name if zh else g.name_en}（{online}）" if zh else f"{i}. {g.name_en} ({online})")
     lines.append("点选一项查看需要的材料。" if zh else "Pick one to see what to bring.")
     return "\n".join(lines)

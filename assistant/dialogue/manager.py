@@ -6,7 +6,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from assistant.dialogue.compose import compose_event, compose_guide, message
+from assistant.dialogue.compose import compose_event, compose_guide, message, online_info
 from assistant.dialogue.words import say
 from assistant.dialogue.state import Session
 from assistant.kb.source import Knowledge
@@ -167,7 +167,7 @@ class Dialogue:
         composed = compose_guide(guide, intent, session.lang)
         reply = self._reply(session, text, intent, gid, conf, composed.text, "answer", trace=trace)
         reply.materials, reply.materials_detail = composed.materials, composed.materials_detail
-        reply.online = {"available": guide.channels.online, "url": str(guide.online_url) if guide.online_url else None}
+        reply.online = online_info(guide, session.lang)
         reply.guide = {"id": gid, "name": guide.name if session.lang == "zh" else guide.name_en, "updated_at": guide.updated_at.isoformat()}
         session.last_service, session.failures = gid, 0
         return reply

@@ -16,6 +16,7 @@ from openpyxl import Workbook, load_workbook
 from pydantic import ValidationError
 
 from assistant.hygiene import clean_text
+from assistant.kb.rules import guide_problems
 from assistant.kb.schema import Category, Guide, HallFAQ, LifeEvent, Synonyms
 from assistant.kb.source import (
     MAX_FILE_BYTES,
@@ -44,10 +45,10 @@ def write_yaml_dir(kb: Knowledge, out: Path) -> None:
     for guide in kb.guides.values():
         (out / "guides" / f"{guide.id}.yaml").write_text(SAMPLE_NOTE + dump_yaml(guide_json(guide)), encoding="utf-8")
     docs = {
-        "categories": {"categories": [c.model_dump(mode="json") for c in kb.categories.values()]},
-        "life_events": {"life_events": [e.model_dump(mode="json", exclude_none=True) for e in kb.life_events.values()]},
+        "categories": {"sample": all(c.sample for c in kb.categories.values()), "categories": [c.model_dump(mode="json") for c in kb.categories.values()]},
+        "life_events": {"sample": all(e.sample for e in kb.life_events.values()), "life_events": [e.model_dump(mode="json", exclude_none=True) for e in kb.life_events.values()]},
         "synonyms": kb.synonyms.model_dump(mode="json"),
-        "faq": {"faq": [f.model_dump(mode="json", exclude_none=True) for f in kb.faq]},
+        "faq": {"sample": all(f.sample for f in kb.faq), "faq": [f.model_dump(mode="json", exclude_none=True) for f in kb.faq]},
     }
     for name, data in docs.items():
         (out / f"{name}.yaml").write_text(SAMPLE_NOTE + dump_yaml(data), encoding="utf-8")
@@ -153,6 +154,7 @@ def read_xlsx(path: Path) -> Knowledge:
         for gid, data in guides.items():
             try:
                 kb.guides[gid] = Guide.model_validate(data)
+                problems += [Problem(name, f"guides!{gid}.{where}", msg) for where, msg in guide_problems(kb.guides[gid])]
             except ValidationError as exc:
                 problems += [Problem(p.file, f"guides!{gid}.{p.field}", p.message) for p in validation_problems(name, exc)]
         try:
@@ -185,6 +187,7 @@ def read_json(path: Path) -> Knowledge:
         try:
             guide = Guide.model_validate(item)
             kb.guides[guide.id] = guide
+            problems += [Problem(str(path), f"{i}.{where}", msg) for where, msg in guide_problems(guide)]
         except ValidationError as exc:
             problems += [Problem(p.file, f"{i}.{p.field}", p.message) for p in validation_problems(str(path), exc)]
     if problems:

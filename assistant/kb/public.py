@@ -19,7 +19,8 @@ def public_guide(guide: Guide) -> dict[str, Any]:
 def guide_summary(guide: Guide) -> dict[str, Any]:
     return {
         "id": guide.id, "name": guide.name, "name_en": guide.name_en, "category": guide.category,
-        "life_events": guide.life_events, "online": guide.channels.online, "visits": guide.visits,
+        "life_events": guide.life_events, "online": guide.channels.online,
+        "online_level": guide.online_level.value, "visits": guide.visits,
         "updated_at": guide.updated_at.isoformat(),
     }  # fmt: skip
 

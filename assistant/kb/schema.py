@@ -65,6 +65,23 @@ SCOPE_LABELS = {
 }
 
 
+class OnlineLevel(str, Enum):
+    """How much of a service the internet really does: the answer to "can I do it online?"."""
+
+    full = "full"  # 全程网办：no visit at all
+    partial = "partial"  # 部分网办：some steps online (apply, upload), then still a visit
+    booking = "booking"  # 仅网上预约：booking, pre-filling or progress online; the application is at the window
+    none = "none"  # 只能窗口办理
+
+
+class DayUnit(str, Enum):
+    working = "working"  # 工作日
+    calendar = "calendar"  # 日（自然日）
+
+
+DAY_UNIT_LABELS = {DayUnit.working: ("个工作日", "working days"), DayUnit.calendar: ("日", "calendar days")}
+
+
 class Status(str, Enum):
     draft = "draft"
     published = "published"
@@ -73,6 +90,16 @@ class Status(str, Enum):
 class LegalBasis(_Strict):
     name: ShortText = Field(title="法规名称")
     article: str | None = Field(default=None, max_length=200, title="条款")
+
+
+class Alternative(_Strict):
+    """One of the documents a one-of group accepts (任选其一)."""
+
+    name: ShortText = Field(title="材料名称")
+    name_en: ShortText | None = Field(default=None, title="材料名称（英文）")
+    condition: ShortText | None = Field(default=None, title="适用情形")
+    condition_en: ShortText | None = Field(default=None, title="适用情形（英文）")
+    source: ShortText | None = Field(default=None, title="来源渠道")
 
 
 class Material(_Strict):
@@ -87,6 +114,8 @@ class Material(_Strict):
     source: ShortText | None = Field(default=None, title="来源渠道")
     notes: Text | None = Field(default=None, title="填报须知")
     sample_url: HttpUrl | None = Field(default=None, title="样表/空表下载")
+    one_of: list[Alternative] = Field(default_factory=list, title="以下任选其一")
+    show_notes: bool = Field(default=False, title="须知改变要带的材料（答复中显示）")
 
     @model_validator(mode="after")
     def _condition_when_optional(self) -> "Material":
@@ -100,11 +129,23 @@ class Step(_Strict):
     title_en: ShortText | None = Field(default=None, title="环节（英文）")
     detail: Text | None = Field(default=None, title="说明")
     online: bool = Field(default=False, title="可网上办理")
+    visit: bool = Field(default=False, title="需到现场（计一次跑动）")
+
+
+class VisitPath(_Strict):
+    """A choice that changes the number of visits: 选择邮寄领证跑1次 (else the guide's visits)."""
+
+    when: ShortText = Field(title="选择")
+    when_en: ShortText | None = Field(default=None, title="选择（英文）")
+    visits: int = Field(ge=0, le=5, title="跑动次数")
 
 
 class TimeLimit(_Strict):
-    legal_days: int | None = Field(default=None, ge=0, le=3650, title="法定时限（工作日）")
-    promised_days: int = Field(ge=0, le=3650, title="承诺时限（工作日）")
+    legal_days: int | None = Field(default=None, ge=0, le=3650, title="法定时限")
+    legal_unit: DayUnit = Field(default=DayUnit.working, title="法定时限单位（工作日/日）")
+    promised_days: int = Field(ge=0, le=3650, title="承诺时限")
+    promised_unit: DayUnit = Field(default=DayUnit.working, title="承诺时限单位（工作日/日）")
+    waiting_days: int | None = Field(default=None, ge=1, le=3650, title="法定等待期（日，如离婚冷静期）")
     note: Text | None = Field(default=None, title="时限说明")
     note_en: Text | None = Field(default=None, title="时限说明（英文）")
 
@@ -176,8 +217,10 @@ class Guide(_Strict):
     time_limit: TimeLimit = Field(title="办理时限")
     fee: Fee = Field(title="收费标准及依据")
     channels: Channels = Field(title="办理形式")
+    online_level: OnlineLevel = Field(default=None, title="网办深度（全程网办/部分网办/仅预约/窗口）")  # type: ignore[assignment]
     online_url: HttpUrl | None = Field(default=None, title="网上办理入口")
     visits: int = Field(ge=0, le=5, title="到办事现场次数")
+    visits_paths: list[VisitPath] = Field(default_factory=list, title="按选择的跑动次数")
     appointment: Appointment = Field(default_factory=Appointment, title="预约")
     location: Location = Field(title="办理地点")
     hours: ShortText = Field(title="办理时间")
@@ -201,12 +244,23 @@ class Guide(_Strict):
             seen.add(key)
         return items
 
+    @model_validator(mode="before")
+    @classmethod
+    def _level_of_old_guides(cls, data: object) -> object:
+        """A guide written before online_level keeps its meaning: no online channel -> none, no visit ->
+        full, else partial. ``channels.online`` stays as the yes/no that older readers use."""
+        if isinstance(data, dict) and data.get("online_level") is None:
+            channels = data.get("channels") if isinstance(data.get("channels"), dict) else {}
+            online, visits = channels.get("online", False), data.get("visits")
+            level = "none" if not online else ("full" if visits == 0 else "partial")
+            data = {**data, "online_level": level}
+        return data
+
     @model_validator(mode="after")
     def _online_needs_entry(self) -> "Guide":
+        self.channels.online = self.online_level is not OnlineLevel.none  # computed: is there anything online
         if self.channels.online and self.online_url is None:
-            raise ValueError("channels.online is true but online_url is missing")
-        if self.visits == 0 and not self.channels.online:
-            raise ValueError("visits is 0 but the service cannot be done online")
+            raise ValueError(f"online_level is {self.online_level.value} but online_url is missing")
         return self
 
     @property
@@ -224,12 +278,14 @@ def _norm(text: str) -> str:
 
 class Category(_Strict):
     id: str = Field(pattern=ID_PATTERN, title="分类编码")
+    sample: bool = Field(default=True, title="示例数据")
     name: ShortText = Field(title="分类名称")
     name_en: ShortText = Field(title="分类名称（英文）")
 
 
 class LifeEvent(_Strict):
     id: str = Field(pattern=ID_PATTERN, title="一件事编码")
+    sample: bool = Field(default=True, title="示例数据")
     name: ShortText = Field(title="一件事名称")
     name_en: ShortText = Field(title="一件事名称（英文）")
     summary: Text | None = Field(default=None, title="说明")
@@ -241,12 +297,14 @@ class LifeEvent(_Strict):
 class Synonyms(_Strict):
     """terms: a canonical word -> the other ways people write it; services: guide id -> colloquial names."""
 
+    sample: bool = Field(default=True, title="示例数据")
     terms: dict[ShortText, list[ShortText]] = Field(default_factory=dict, title="同义词")
     services: dict[str, list[ShortText]] = Field(default_factory=dict, title="事项俗称")
 
 
 class HallFAQ(_Strict):
     id: str = Field(pattern=ID_PATTERN, title="编码")
+    sample: bool = Field(default=True, title="示例数据")
     q: ShortText = Field(title="问题")
     a: Text = Field(title="解答")
     q_en: ShortText | None = Field(default=None, title="问题（英文）")

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from assistant.kb.rules import guide_problems
 from assistant.kb.schema import Category, Guide, HallFAQ, LifeEvent, Synonyms
 
 MAX_FILE_BYTES = 1_000_000  # a guide is a few KB; anything this big is a mistake or an attack
@@ -92,6 +93,9 @@ def load_guide(path: Path) -> Guide:
     guide = parse_model(Guide, read_data(path), str(path))
     if guide.id != path.stem:
         raise SourceError([Problem(str(path), "id", f"id '{guide.id}' does not match the file name '{path.stem}'")])
+    rule_problems = [Problem(str(path), where, msg) for where, msg in guide_problems(guide)]
+    if rule_problems:
+        raise SourceError(rule_problems)
     return guide
 
 
@@ -105,7 +109,10 @@ def _load_list(path: Path, key: str, model: type[M]) -> tuple[list[M], list[Prob
     if not isinstance(data, dict) or not isinstance(data.get(key), list):
         return [], [Problem(str(path), key, f"expected a top-level '{key}:' list")]
     items, problems = [], []
+    marker = data.get("sample")  # the file's sample marker is each item's, so export keeps it
     for i, item in enumerate(data[key]):
+        if marker is not None and isinstance(item, dict):
+            item = {"sample": marker, **item}
         try:
             items.append(model.model_validate(item))
         except ValidationError as exc:

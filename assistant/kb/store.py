@@ -79,7 +79,7 @@ def import_knowledge(session: Session, *, kb: Knowledge, author: str = "import",
         "faq": [f.model_dump(mode="json") for f in kb.faq],
     }
     for key, data in documents.items():
-        if not data or (isinstance(data, dict) and not any(data.values())):
+        if not data or (isinstance(data, dict) and not any(v for k, v in data.items() if k != "sample")):
             continue  # an import never empties a document by leaving it out (e.g. a JSON list of guides)
         row = session.get(KBDocumentRow, key)
         if row is None:

@@ -46,7 +46,7 @@ class BrowseScreen(KioskScreen):
         box.clear_widgets()
         for item in browse.get("items", []):
             if group:
-                sub = a.s["visits_0"] if item.get("visits") == 0 else (a.s["online"] if item.get("online") else "")
+                sub = level_badge(item, a.s)
                 tile = TapBox(title=name_of(item, lang), subtitle=sub, payload=item["id"])
                 tile.bind(on_release=lambda t: a.open_guide(t.payload))
             else:
@@ -56,8 +56,20 @@ class BrowseScreen(KioskScreen):
             box.add_widget(tile)
 
 
+def level_badge(item: dict, s: dict[str, str]) -> str:
+    """The badge of a guide tile follows its online level: a booking page is not "网上办理"."""
+    level = item.get("online_level") or ("full" if item.get("visits") == 0 else ("partial" if item.get("online") else "none"))
+    return s["visits_0"] if level == "full" else s.get(f"level_{level}", "")
+
+
+def scan_caption(item: dict, s: dict[str, str]) -> str:
+    level = item.get("online_level") or item.get("level") or "partial"
+    return s.get(f"scan_{level}", s["scan"])
+
+
 class GuideScreen(KioskScreen):
     qr_png = ObjectProperty(None, allownone=True)
+    scan_text = StringProperty("")
 
     def on_kv_post(self, base_widget: object) -> None:
         app().bind(guide=lambda *_a: self.refresh())
@@ -68,7 +80,9 @@ class GuideScreen(KioskScreen):
 
         a = app()
         guide = a.guide
-        self.qr_png = qr_png(guide["online_url"]) if guide.get("online_url") else None
+        online = bool(guide.get("online_url")) and guide.get("online_level") != "none"
+        self.qr_png = qr_png(guide["online_url"]) if online else None
+        self.scan_text = scan_caption(guide, a.s) if online else ""
         checklist, sections = self.ids.checklist, self.ids.sections
         checklist.clear_widgets()
         sections.clear_widgets()
@@ -122,7 +136,7 @@ class ChatScreen(KioskScreen):
             if reply.get("online", {}).get("available") and reply["online"].get("url"):
                 from kiosk.widgets.common import QRImage
 
-                box.add_widget(Bubble(who="note", raw=a.s["scan"]))
+                box.add_widget(Bubble(who="note", raw=reply["online"].get("caption") or scan_caption(reply["online"], a.s)))
                 box.add_widget(QRImage(png=qr_png(reply["online"]["url"]), size_hint=(None, None)))
             if i == last:
                 for button in reply.get("buttons", []):

@@ -41,7 +41,10 @@ def guide_sections(guide: dict[str, Any], lang: str, s: dict[str, str]) -> list[
     out.append((s["steps"], "\n".join(steps)))
     tl = guide.get("time_limit", {})
     note = name_of(tl, lang, "note")
-    out.append((s["time"], f"{tl.get('promised_days', '?')}{s['days']}" + (f"（{note}）" if note and not en else f" ({note})" if note else "")))
+    days = tl.get("promised_days")
+    # 0 days is 当场办结, never "0个工作日"; calendar-day limits say 日
+    limit = s["wait"].format(n=tl["waiting_days"]) if tl.get("waiting_days") else s["spot"] if days == 0 else f"{days if days is not None else '?'}{s['days_calendar' if tl.get('promised_unit') == 'calendar' else 'days']}"
+    out.append((s["time"], limit + (f"（{note}）" if note and not en else f" ({note})" if note else "")))
     fee = guide.get("fee", {})
     out.append((s["fee"], s["free"] if fee.get("free") else name_of(fee, lang, "amount")))
     loc = guide.get("location", {})

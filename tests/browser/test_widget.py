@@ -31,7 +31,7 @@ def test_visitor_asks_rates_hands_off_and_staff_replies(live, context, browser):
     items = checklist.query_selector_all("li")
     assert len(items) >= 2 and "居民户口簿" in checklist.inner_text()
     link = page.locator("a.ha-online").last
-    assert link.get_attribute("href").startswith("https://zwfw.example.gov.cn/service/id-card-replacement")
+    assert link.get_attribute("href").startswith("https://zwfw.shili.example/service/id-card-replacement")
     page.wait_for_function("() => { const i = document.querySelector('img.ha-qr'); return i && i.complete && i.naturalWidth > 0; }")
     assert "来源" in page.locator(".ha-source").last.inner_text()
     page.screenshot(path=str(ARTIFACTS / "widget-answer.png"))

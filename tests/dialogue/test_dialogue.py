@@ -143,3 +143,22 @@ def test_buttons_keep_the_conversation_language(assistant, engine):
     human = assistant.ask("__human__", session_id=s, lang="zh")
     assert human.handoff and human.lang == "zh" and "人工" in human.answer
     assert "__human__" not in " ".join(t.text for t in engine.sessions.get(s).history)
+
+
+def test_marriage_online_is_booking_only(assistant):
+    reply = assistant.ask("结婚登记能在网上办吗", session_id=sid())
+    assert reply.service == "marriage-registration" and reply.intent == "ask_online"
+    assert "不能在网上申请办理" in reply.answer and "预约" in reply.answer
+    assert "可网上办理" not in reply.answer
+    assert reply.online["level"] == "booking" and reply.online["link"] == "网上预约"
+
+
+def test_death_deregistration_lists_the_death_proof_as_required_one_of_four(assistant):
+    reply = assistant.ask("家里老人去世了销户要带什么", session_id=sid())
+    assert reply.service == "death-registration" and reply.intent == "ask_materials"
+    required = reply.answer.split("视情况提供：")[0]
+    assert "死亡证明" in required and "以下任选其一" in required
+    for alt in ("居民死亡医学证明（推断）书", "公安或司法机关出具的死亡证明", "火化证明", "境外死亡证明"):
+        assert alt in required
+    group = next(d for d in reply.materials_detail if d["one_of"])
+    assert group["required"] is True and len(group["one_of"]) == 4

@@ -64,3 +64,18 @@ def test_not_a_workbook(tmp_path):
     path.write_bytes(b"\xff\xfe not a zip")
     with pytest.raises(SourceError, match="not a readable xlsx"):
         read_xlsx(path)
+
+
+def test_new_fields_round_trip_in_every_format(kb, tmp_path):
+    """online_level, one-of groups and day units survive YAML, JSON and xlsx."""
+    death, renewal = kb.guides["death-registration"], kb.guides["id-card-renewal"]
+    assert any(m.one_of for m in death.materials) and renewal.time_limit.legal_unit.value == "calendar"
+    path = tmp_path / "kb.xlsx"
+    write_xlsx(kb, path)
+    json_path = tmp_path / "kb.json"
+    json_path.write_text(json.dumps(knowledge_json(kb), ensure_ascii=False), encoding="utf-8")
+    write_yaml_dir(kb, tmp_path / "out")
+    for back in (read_xlsx(path), read_json(json_path), load_knowledge(tmp_path / "out")[0]):
+        assert back.guides["death-registration"] == death and back.guides["id-card-renewal"] == renewal
+        assert back.guides["marriage-registration"].online_level.value == "booking"
+    assert all("online_level" in g for g in knowledge_json(kb))

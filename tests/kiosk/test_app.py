@@ -87,7 +87,7 @@ def test_browse_by_topic_to_a_guide_with_its_qr_code(app: Any) -> None:
     assert rows[0].state == "down"  # ticked off
     qr = screen.ids.qr
     assert screen.qr_png and qr.texture is not None and qr.opacity == 1 and qr.width >= 100
-    assert "zwfw.example.gov.cn" in drive.find(screen, "https://").raw
+    assert "zwfw.shili.example" in drive.find(screen, "https://").raw
     sections = " ".join(w.raw for w in screen.ids.sections.children)
     for label in ("办理流程", "办理时限", "收费", "办理窗口", "办理时间"):
         assert label in sections

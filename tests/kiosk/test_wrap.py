@@ -21,7 +21,7 @@ def test_chinese_after_a_space_fills_the_line_instead_of_jumping_down() -> None:
 
 def test_latin_words_stay_whole_and_long_urls_are_split() -> None:
     assert wrap_line("Please bring your ID card", 12, width) == ["Please bring", "your ID card"]
-    url = "https://zwfw.example.gov.cn/service/id-card-renewal"
+    url = "https://zwfw.shili.example/service/id-card-renewal"
     lines = wrap_line(f"入口 {url}", 20, width)
     assert "".join(lines).replace(" ", "") == f"入口{url}"
     assert all(width(line) <= 20 for line in lines)

@@ -21,7 +21,7 @@ def test_chat_answers_with_materials_link_source_and_qr(client):
     data = r.json()
     assert data["service"] == "passport" and data["intent"] == "ask_materials"
     assert data["materials"] and all(m["name"] for m in data["materials_detail"])
-    assert data["online"]["available"] and data["online"]["url"].startswith("https://zwfw.example.gov.cn/")
+    assert data["online"]["available"] and data["online"]["url"].startswith("https://zwfw.shili.example/")
     assert data["guide"]["url"] == "/guides/passport" and data["guide"]["updated_at"]
     assert "更新于" in data["answer"] and data["session_id"] and data["message_id"]
     png = client.get(data["qr_url"])

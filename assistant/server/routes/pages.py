@@ -8,6 +8,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from assistant.dialogue.compose import duration_line, online_info, online_line
 from assistant.kb.schema import FORM_LABELS, SCOPE_LABELS
 from assistant.server.deps import StateDep
 
@@ -36,6 +37,9 @@ def guide_page(guide_id: str, request: Request, state: StateDep) -> HTMLResponse
     guide = state.engine.kb.guides.get(guide_id)
     if guide is None:
         raise HTTPException(404, f"no guide with id '{guide_id[:80]}'")
+    words = {  # the page says online level, one-of groups and time limits as the answer does
+        "online": online_info(guide, "zh"), "online_text": online_line(guide, "zh"), "time_text": duration_line(guide, "zh"),
+    }  # fmt: skip
     return templates.TemplateResponse(
-        request, "guide.html", {"g": guide, "forms": {k: v[0] for k, v in FORM_LABELS.items()}, "scope": SCOPE_LABELS[guide.scope][0]}
+        request, "guide.html", {"g": guide, "forms": {k: v[0] for k, v in FORM_LABELS.items()}, "scope": SCOPE_LABELS[guide.scope][0], **words}
     )

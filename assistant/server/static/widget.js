@@ -773,14 +773,18 @@
     var onlineUrl = online.available ? safeUrl(online.url, SERVER) : null;
     if (onlineUrl) {
       var onlineBox = el("div", { class: "ha-online-box" }, [
-        el("a", { class: "ha-online", href: onlineUrl, target: "_blank", rel: "noopener" }, [L.applyOnline, icon(ICON_EXTERNAL, "0.95em")]),
+        // the server words the link and the caption by the online level (a booking page is not "网上办理")
+        el("a", { class: "ha-online", href: onlineUrl, target: "_blank", rel: "noopener", "data-level": String(online.level || "") }, [
+          typeof online.link === "string" && online.link ? online.link : L.applyOnline,
+          icon(ICON_EXTERNAL, "0.95em"),
+        ]),
       ]);
       var qr = reply.qr_url ? safeUrl(reply.qr_url, SERVER) : null;
       if (qr) {
         onlineBox.appendChild(
           el("figure", { class: "ha-qr-box" }, [
             el("img", { class: "ha-qr", src: qr, alt: L.qrAlt, width: "120", height: "120" }),
-            el("figcaption", { class: "ha-qr-hint", text: L.qrHint }),
+            el("figcaption", { class: "ha-qr-hint", text: typeof online.caption === "string" && online.caption ? online.caption : L.qrHint }),
           ])
         );
       }
