@@ -14,6 +14,7 @@ from assistant.kb.source import Knowledge, load_knowledge
 from assistant.kb.store import import_knowledge, load_knowledge_from_db
 from assistant.understanding.model import Understanding, train
 from assistant.understanding.rasa_nlu import RasaNLU
+from assistant.understanding.vectors import Progress
 
 
 @dataclass
@@ -36,11 +37,12 @@ class Engine:
         self.understanding = understanding
         self.dialogue = Dialogue(kb, understanding)
         self.sessions = SessionStore(session_ttl)
-        self._lock = threading.Lock()  # the jieba/faiss pipeline is not re-entrant
+        self._lock = threading.Lock()  # the jieba pipeline is not re-entrant
 
     @classmethod
-    def load(cls, settings: Settings, *, db: Database | None = None, log=print) -> "Engine":  # type: ignore[no-untyped-def]
-        """Knowledge from the database (imported from the knowledge dir when empty); models trained if absent."""
+    def load(cls, settings: Settings, *, db: Database | None = None, log=print, progress: Progress | None = None) -> "Engine":  # type: ignore[no-untyped-def]
+        """Knowledge from the database (imported from the knowledge dir when empty); models trained if absent.
+        progress(done, total) follows the passage encoding of a fresh index (nothing is called when cached)."""
         own = db is None
         db = db or Database(settings.database_url)
         try:
@@ -58,8 +60,8 @@ class Engine:
         paths = Paths.of(settings)
         if not (paths.models / "intent" / "params.json").exists():
             log(f"no trained models in {paths.models}; training now")
-            train(kb, nlu_file(settings), paths.models, base_encoder=settings.encoder_path, log=log)
-        understanding = Understanding.load(kb, paths.models, cache_dir=paths.cache)
+            train(kb, nlu_file(settings), paths.models, base_encoder=settings.encoder_path, cache_dir=paths.cache, log=log)
+        understanding = Understanding.load(kb, paths.models, cache_dir=paths.cache, progress=progress)
         if settings.nlu_backend == "rasa":
             understanding.remote = RasaNLU(settings.rasa_url)
         elif settings.nlu_backend != "embedded":

@@ -26,7 +26,6 @@ from assistant.kb.store import import_knowledge, load_knowledge_from_db
 from assistant.privacy import mask
 from assistant.server.auth import add_user, end_sessions, require
 from assistant.server.deps import StateDep
-from assistant.understanding.encoder import encode
 
 router = APIRouter(prefix="/api/v1/admin", tags=["curation"])
 Editor = Annotated[dict[str, Any], Depends(require("curator", "publisher"))]
@@ -172,7 +171,8 @@ def review_queue(
     """Questions to look at, grouped by similarity, most frequent first; one page (offset, limit),
     the number of groups in all in the X-Total-Count header."""
     retriever = state.engine.understanding.retriever
-    embed_many = (lambda texts: encode(retriever.encoder, texts, "query")) if retriever.encoder is not None else None
+    encoder = retriever.encoder
+    embed_many = (lambda texts: encoder.encode(texts, "query")) if encoder is not None else None
     with state.db.session() as s:
         groups, total = review.page(s, embed_many=embed_many, offset=offset, limit=limit)
     response.headers["X-Total-Count"] = str(total)
