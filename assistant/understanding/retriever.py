@@ -68,9 +68,9 @@ class Retriever:
         self.ids = list(kb.guides)
         self.position = {gid: i for i, gid in enumerate(self.ids)}
         self.lexicon = Lexicon.from_knowledge(kb)
-        self.tokenizer = make_tokenizer(self.lexicon.words())
         # documents get the same synonym expansion as queries, so 掉了 (query) meets 丢了 (keyword) at 丢失
         docs = [self.lexicon.expand(guide_document(kb.guides[g], kb)) for g in self.ids]
+        self.tokenizer = make_tokenizer(self.lexicon.words(), docs, cache_dir)
         self.lexical = LexicalRetriever(docs, self.tokenizer)
         self.encoder = encoder
         self.queries = QueryCache()
