@@ -6,6 +6,7 @@ import json
 import random
 import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -106,7 +107,7 @@ class Understanding:
             hits, confidence, local = decided
         else:
             vec = self.retriever.embed_query(norm)
-            hits = self.retriever.fuse(self.retriever.channel_scores(norm, vec) if vec is not None else lexical, k=5)
+            hits = self.retriever.fuse(self.retriever.with_semantic(lexical, vec), k=5)
             confidence = self.calibrator.confidence(hits)
             vector = vec if vec is not None else np.zeros(len(self.intents.coef[0]) - len(self.intents.vocab), dtype=np.float32)
         mentioned = self.retriever.lexicon.mentioned_services(norm)
@@ -173,9 +174,11 @@ def train(kb: Knowledge, nlu_path: Path, model_dir: Path, *, base_encoder: Path 
     vectors = encoder.finish(np.stack([query_raw[t] for t in texts]))
     residuals = [normalize(e.residual) for e in examples]
     labels = [e.intent for e in examples]
-    intents = IntentModel.train(residuals, labels, vectors)
+    with ThreadPoolExecutor(2) as pool:  # two independent fits; the solver's numpy work runs in parallel
+        full_job = pool.submit(IntentModel.train, residuals, labels, vectors)
+        lexical_job = pool.submit(IntentModel.train, residuals, labels, np.zeros((len(texts), 0), dtype=np.float32))
+        intents, lexical_intents = full_job.result(), lexical_job.result()
     intents.save(model_dir / "intent")
-    lexical_intents = IntentModel.train(residuals, labels, np.zeros((len(texts), 0), dtype=np.float32))
     lexical_intents.save(model_dir / "intent-lexical")
 
     log("[3/3] fitting the confidence calibration")
@@ -188,7 +191,7 @@ def train(kb: Knowledge, nlu_path: Path, model_dir: Path, *, base_encoder: Path 
     usable = usable[:1500]
     for i in usable:
         lexical = retriever.lexical_scores(texts[i])
-        hits = retriever.fuse(retriever.channel_scores(texts[i], vectors[i]), k=5)
+        hits = retriever.fuse(retriever.with_semantic(lexical, vectors[i]), k=5)
         lexical_hits = retriever.fuse(lexical, k=5, channels=LEXICAL)
         rows.append(features(hits))
         lexical_rows.append(features(lexical_hits))

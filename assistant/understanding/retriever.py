@@ -125,12 +125,14 @@ class Retriever:
         np.maximum.at(best, self.passage_owner[idx], sims)  # a guide scores by its best passage
         return best
 
-    def channel_scores(self, text: str, query_vec: np.ndarray | None) -> dict[str, np.ndarray]:
-        scores = self.lexical_scores(text)
+    def with_semantic(self, lexical: dict[str, np.ndarray], query_vec: np.ndarray | None) -> dict[str, np.ndarray]:
         semantic = self.semantic_scores(query_vec) if query_vec is not None else None
-        if semantic is not None:
-            scores = {"word": scores["word"], "char": scores["char"], "semantic": semantic, "name": scores["name"]}
-        return scores
+        if semantic is None:
+            return lexical
+        return {"word": lexical["word"], "char": lexical["char"], "semantic": semantic, "name": lexical["name"]}
+
+    def channel_scores(self, text: str, query_vec: np.ndarray | None) -> dict[str, np.ndarray]:
+        return self.with_semantic(self.lexical_scores(text), query_vec)
 
     def fuse(self, scores: dict[str, np.ndarray], *, k: int = 5, channels: tuple[str, ...] = CHANNELS) -> list[Hit]:
         fused = np.zeros(len(self.ids), dtype=np.float64)
