@@ -71,7 +71,7 @@ class Retriever:
         # documents get the same synonym expansion as queries, so 掉了 (query) meets 丢了 (keyword) at 丢失
         docs = [self.lexicon.expand(guide_document(kb.guides[g], kb)) for g in self.ids]
         self.tokenizer = make_tokenizer(self.lexicon.words(), docs, cache_dir)
-        self.lexical = LexicalRetriever(docs, self.tokenizer)
+        self.lexical = LexicalRetriever(docs, self.tokenizer, cache_dir)
         self.encoder = encoder
         self.queries = QueryCache()
         self.passage_owner: np.ndarray = np.zeros(0, dtype=np.int64)

@@ -102,3 +102,14 @@ def test_terminal_bar_shows_percentages(tmp_path):
         bar(done, 10)
     text = out.getvalue()
     assert "  0%" in text and " 50%" in text and "100% 10/10" in text and text.endswith("\n")
+
+
+def test_the_cut_dictionary_and_cached_tokens_score_as_the_full_dictionary(small_kb, tmp_path):
+    guide = small_kb.guides["passport"]
+    changed = guide.model_copy(update={"summary": guide.summary + "（居民身份证）"})
+    kb2 = Knowledge(categories=small_kb.categories, life_events={}, synonyms=small_kb.synonyms, faq=small_kb.faq, guides={**small_kb.guides, "passport": changed})
+    Retriever(small_kb, None, cache_dir=tmp_path)  # fills the cache; the second build reuses it
+    cached, full = Retriever(kb2, None, cache_dir=tmp_path), Retriever(kb2, None)
+    for query in ["护照丢了怎么补办", "身份证到期换领", "驾照体检", "how to renew my passport"]:
+        a, b = cached.lexical_scores(query), full.lexical_scores(query)
+        assert all(np.allclose(a[k], b[k]) for k in b), query
