@@ -16,6 +16,7 @@ from assistant.kb.store import import_knowledge, load_knowledge_from_db
 from assistant.sessions import DatabaseSessionStore
 from assistant.understanding.model import Understanding, train
 from assistant.understanding.rasa_nlu import RasaNLU
+from assistant.understanding.vectors import Progress
 
 
 @dataclass
@@ -46,8 +47,9 @@ class Engine:
         self._swap = threading.Lock()
 
     @classmethod
-    def load(cls, settings: Settings, *, db: Database | None = None, log=print) -> "Engine":  # type: ignore[no-untyped-def]
-        """Knowledge from the database (imported from the knowledge dir when empty); models trained if absent."""
+    def load(cls, settings: Settings, *, db: Database | None = None, log=print, progress: Progress | None = None) -> "Engine":  # type: ignore[no-untyped-def]
+        """Knowledge from the database (imported from the knowledge dir when empty); models trained if absent.
+        progress(done, total) follows the passage encoding of a fresh index (nothing is called when cached)."""
         own = db is None
         db = db or Database(settings.database_url)
         try:
@@ -74,8 +76,8 @@ class Engine:
         paths = Paths.of(settings)
         if not (paths.models / "intent" / "params.json").exists():
             log(f"no trained models in {paths.models}; training now")
-            train(kb, nlu_file(settings), paths.models, base_encoder=settings.encoder_path, log=log)
-        understanding = Understanding.load(kb, paths.models, cache_dir=paths.cache)
+            train(kb, nlu_file(settings), paths.models, base_encoder=settings.encoder_path, cache_dir=paths.cache, log=log)
+        understanding = Understanding.load(kb, paths.models, cache_dir=paths.cache, progress=progress)
         if settings.nlu_backend == "rasa":
             understanding.remote = RasaNLU(settings.rasa_url)
         elif settings.nlu_backend != "embedded":

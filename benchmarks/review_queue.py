@@ -41,10 +41,10 @@ def main() -> int:
                                  trace={"hits": [{"guide_id": "passport"}]}) for i in range(args.pending))  # fmt: skip
         embed_many = None
         if not args.no_encoder:
-            from assistant.understanding.encoder import encode, new_encoder
+            from assistant.understanding.e5 import E5
 
-            model = new_encoder()
-            embed_many = lambda texts: encode(model, texts, "query")  # noqa: E731
+            model = E5()
+            embed_many = lambda texts: model.encode(texts, "query")  # noqa: E731
         times = []
         for _ in range(5):
             start = time.perf_counter()

@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from assistant.kb.source import Knowledge, load_knowledge  # noqa: E402
-from assistant.understanding.encoder import load_encoder  # noqa: E402
+from assistant.understanding.e5 import open_encoder  # noqa: E402
 from assistant.understanding.retriever import Retriever  # noqa: E402
 
 DISTRICTS = [f"{a}{b}区" for a in "东南西北中上下前后左右新老金银山水河湖林" for b in "城江海港园峰谷岭湾桥洲"]
@@ -64,11 +64,11 @@ def measure(retriever: Retriever, questions: list[dict], channels: tuple[str, ..
 
 def run(kb: Knowledge, questions: list[dict], model_dir: Path, cache: Path | None) -> dict:
     before = rss_mb()
-    cached = len(list(cache.glob("passages-*.faiss"))) if cache else 0
+    cached = len(list(cache.glob("passages-*.npy"))) if cache else 0
     start = time.perf_counter()
-    retriever = Retriever(kb, load_encoder(model_dir / "encoder"), cache_dir=cache)
+    retriever = Retriever(kb, open_encoder(model_dir / "encoder"), cache_dir=cache)
     build = time.perf_counter() - start
-    from_cache = bool(cache) and len(list(cache.glob("passages-*.faiss"))) == cached and cached > 0
+    from_cache = bool(cache) and len(list(cache.glob("passages-*.npy"))) == cached and cached > 0
     for q in questions[:5]:  # warm up
         retriever.search(q["text"])
     result = {"guides": len(kb.guides), "index_build_s": round(build, 1), "index_from_cache": from_cache, "rss_mb_after_build": round(rss_mb(), 0), "rss_mb_growth": round(rss_mb() - before, 0)}

@@ -11,7 +11,13 @@ from assistant.accounts.models import UserRow
 
 ROLES = ("admin", "publisher", "curator", "staff")
 _hasher = PasswordHasher()
-_DUMMY = _hasher.hash("timing-equaliser")
+_dummy: list[str] = []  # a hash to verify against for unknown names (same time); made on first login, not at start
+
+
+def _dummy_hash() -> str:
+    if not _dummy:
+        _dummy.append(_hasher.hash("timing-equaliser"))
+    return _dummy[0]
 
 
 def hash_password(password: str) -> str:
@@ -34,7 +40,7 @@ def add_user(db: DBSession, *, name: str, password: str, role: str, display_name
 def authenticate(db: DBSession, *, name: str, password: str) -> UserRow | None:
     user = db.scalar(select(UserRow).where(UserRow.name == name, UserRow.active.is_(True)))
     try:
-        _hasher.verify(user.password_hash if user else _DUMMY, password)
+        _hasher.verify(user.password_hash if user else _dummy_hash(), password)
     except (VerificationError, InvalidHashError):
         return None
     return user

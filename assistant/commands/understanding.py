@@ -42,7 +42,8 @@ def cmd_train(args: argparse.Namespace) -> int:
     if not kb.guides:
         _log("the database holds no guides: run `assistant kb import` first")
         return 1
-    report = train(kb, nlu, Paths.of(settings).models, base_encoder=settings.encoder_path, log=_log)
+    paths = Paths.of(settings)
+    report = train(kb, nlu, paths.models, base_encoder=settings.encoder_path, cache_dir=paths.cache, log=_log)
     _log(f"trained on {report.examples} examples in {report.seconds:.1f}s; adapter loss {[round(x, 3) for x in report.adapter_loss]}")
     return 0
 

@@ -41,7 +41,7 @@ class Rebuilder:
             if self._thread is not None and self._thread.is_alive():
                 self._again = True
                 return dict(self.status)
-            self.status.update(state="running", reason=reason, started=time.time(), error=None)
+            self.status.update(state="running", reason=reason, started=time.time(), error=None, progress=0)
             self._thread = threading.Thread(target=self._loop, name="rebuild", daemon=True)
             self._thread.start()
             return dict(self.status)
@@ -53,7 +53,7 @@ class Rebuilder:
                 if not self._again:
                     return
                 self._again = False
-                self.status.update(state="running", started=time.time(), error=None)
+                self.status.update(state="running", started=time.time(), error=None, progress=0)
 
     def _build_once(self) -> None:
         try:
@@ -62,7 +62,7 @@ class Rebuilder:
             key = names_key(kb)
             retrain = self.templates is not None and self.templates.exists() and key != self.trained_key
             models = self._retrain(kb) if retrain else self.models
-            understanding = Understanding.load(kb, models, cache_dir=self.cache)
+            understanding = Understanding.load(kb, models, cache_dir=self.cache, progress=self._progress)
             if self.before_swap is not None:
                 self.before_swap()
             self.engine.replace(kb, understanding)
@@ -82,8 +82,12 @@ class Rebuilder:
         shutil.rmtree(staging, ignore_errors=True)
         data = generate_nlu(yaml.safe_load(self.templates.read_text(encoding="utf-8")), kb)  # type: ignore[union-attr]
         write_nlu(data, staging / "nlu.yml")
-        train(kb, staging / "nlu.yml", staging, base_encoder=self.base_encoder, log=log.info)
+        train(kb, staging / "nlu.yml", staging, base_encoder=self.base_encoder, cache_dir=self.cache, log=log.info)
         return staging
+
+    def _progress(self, done: int, total: int) -> None:
+        """Passages encoded so far in this rebuild (only new ones are encoded), for the curator console."""
+        self.status.update(progress=100 if total == 0 else round(100 * done / total), encoded=done, passages=total)
 
     def _promote(self, staging: Path) -> None:
         """Swap the model directories (the old one is kept as .previous until the next promotion)."""

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from openpyxl import Workbook, load_workbook
 from pydantic import ValidationError
 
 from assistant.hygiene import clean_text
@@ -85,7 +84,7 @@ def _unflatten(flat: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def _write_sheet(wb: Workbook, title: str, rows: list[dict[str, Any]], first: list[str]) -> None:
+def _write_sheet(wb: Any, title: str, rows: list[dict[str, Any]], first: list[str]) -> None:
     ws = wb.create_sheet(title)
     columns = list(first)
     for row in rows:
@@ -96,6 +95,8 @@ def _write_sheet(wb: Workbook, title: str, rows: list[dict[str, Any]], first: li
 
 
 def write_xlsx(kb: Knowledge, out: Path) -> None:
+    from openpyxl import Workbook  # imported when used: 0.4 s at every server start otherwise
+
     wb = Workbook()
     wb.remove(wb.active)
     guide_rows: list[dict[str, Any]] = []
@@ -129,6 +130,8 @@ def read_xlsx(path: Path) -> Knowledge:
     name = str(path)
     if path.stat().st_size > 20 * MAX_FILE_BYTES:
         raise SourceError([Problem(name, "", "workbook is too large")])
+    from openpyxl import load_workbook
+
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a broken file

@@ -8,7 +8,6 @@ import math
 from pathlib import Path
 
 import numpy as np
-from sklearn.linear_model import LogisticRegression
 
 from assistant.understanding.retriever import Hit
 
@@ -44,6 +43,8 @@ class Calibrator:
     def fit(cls, rows: list[np.ndarray], labels: list[int]) -> "Calibrator":
         if len(set(labels)) < 2:  # degenerate data: fall back to a fixed, neutral map
             return cls([0.0] * len(FEATURES), 0.0)
+        from sklearn.linear_model import LogisticRegression  # training only (slow to import)
+
         model = LogisticRegression(C=1.0, max_iter=2000).fit(np.vstack(rows), labels)
         return cls(model.coef_[0].tolist(), float(model.intercept_[0]))
 

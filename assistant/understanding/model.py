@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import random
 import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,12 +14,36 @@ import numpy as np
 
 from assistant.kb.source import Knowledge
 from assistant.understanding.calibration import Calibrator, features
-from assistant.understanding.encoder import encode, fine_tune_adapter, load_encoder, new_encoder
+from assistant.understanding.e5 import E5, is_bundled, open_encoder, save_bundled
 from assistant.understanding.intent import IntentModel, IntentPrediction
 from assistant.understanding.nlu_data import Example, read_nlu
 from assistant.understanding.rasa_nlu import RasaNLU, service_hint
 from assistant.understanding.retriever import Hit, Retriever, guide_passages
 from assistant.understanding.text import detect_lang, normalize
+from assistant.understanding.vectors import Progress, VectorStore, raw_vectors
+
+LEXICAL = ("word", "char", "name")  # the channels that need no model call
+NO_VECTOR = np.zeros(0, dtype=np.float32)
+
+
+@dataclass
+class Shortcut:
+    """Answer without the e5 query embedding when the lexical channels alone are confident: a calibrator
+    fitted on lexical-only evidence, an intent model without the embedding, and the thresholds above
+    which, on the training questions, they agreed with the full pipeline."""
+
+    calibrator: Calibrator
+    intents: IntentModel
+    service: float
+    intent: float
+
+    @classmethod
+    def load(cls, model_dir: Path) -> "Shortcut | None":
+        path = model_dir / "shortcut.json"
+        if not path.exists():
+            return None
+        limits = json.loads(path.read_text())
+        return cls(Calibrator.load(model_dir / "calibration-lexical.json"), IntentModel.load(model_dir / "intent-lexical"), limits["service"], limits["intent"])
 
 
 @dataclass
@@ -38,16 +64,17 @@ class Understood:
 class Understanding:
     remote: RasaNLU | None = None  # when set, intents come from a Rasa server (embedded model as fallback)
 
-    def __init__(self, kb: Knowledge, retriever: Retriever, intents: IntentModel, calibrator: Calibrator) -> None:
-        self.kb, self.retriever, self.intents, self.calibrator = kb, retriever, intents, calibrator
+    def __init__(self, kb: Knowledge, retriever: Retriever, intents: IntentModel, calibrator: Calibrator, shortcut: Shortcut | None = None) -> None:
+        self.kb, self.retriever, self.intents, self.calibrator, self.shortcut = kb, retriever, intents, calibrator, shortcut
 
     @classmethod
-    def load(cls, kb: Knowledge, model_dir: Path, *, cache_dir: Path | None = None) -> "Understanding":
+    def load(cls, kb: Knowledge, model_dir: Path, *, cache_dir: Path | None = None, progress: Progress | None = None) -> "Understanding":
         if not (model_dir / "intent" / "params.json").exists():
             raise FileNotFoundError(f"no trained models in {model_dir}: run `assistant train`")
-        encoder = load_encoder(model_dir / "encoder")
-        retriever = Retriever(kb, encoder, cache_dir=cache_dir)
-        return cls(kb, retriever, IntentModel.load(model_dir / "intent"), Calibrator.load(model_dir / "calibration.json"))
+        encoder = open_encoder(model_dir / "encoder")
+        retriever = Retriever(kb, encoder, cache_dir=cache_dir, progress=progress)
+        intents, calibrator = IntentModel.load(model_dir / "intent"), Calibrator.load(model_dir / "calibration.json")
+        return cls(kb, retriever, intents, calibrator, Shortcut.load(model_dir))
 
     def _mark(self, text: str, hits: list[Hit]) -> str:
         """The question with its service replaced by the placeholder the intent model was trained with."""
@@ -57,21 +84,44 @@ class Understanding:
             marked = lexicon.mark_near_name(text, hits[0].guide_id)
         return marked
 
+    def _decide_lexically(self, norm: str, lexical: dict[str, np.ndarray]) -> tuple[list[Hit], float, IntentPrediction] | None:
+        """Hits, confidence and intent from the lexical channels alone, when they are sure enough."""
+        shortcut = self.shortcut
+        if shortcut is None or self.retriever.encoder is None:
+            return None
+        hits = self.retriever.fuse(lexical, k=5, channels=LEXICAL)
+        confidence = shortcut.calibrator.confidence(hits)
+        if confidence < shortcut.service:
+            return None
+        intent = shortcut.intents.predict(self._mark(norm, hits), NO_VECTOR)
+        if self.remote is None and intent.confidence < shortcut.intent:  # with Rasa, this is only its fallback
+            return None
+        return hits, confidence, intent
+
     def understand(self, text: str) -> Understood:
         norm = normalize(text)
-        vec = self.retriever.embed_query(norm)
-        hits = self.retriever.search(norm, query_vec=vec, k=5)
-        vector = vec if vec is not None else np.zeros(384, dtype=np.float32)
+        lexical = self.retriever.lexical_scores(norm)
+        decided = self._decide_lexically(norm, lexical)
+        local: IntentPrediction | None = None
+        if decided is not None:
+            hits, confidence, local = decided
+        else:
+            vec = self.retriever.embed_query(norm)
+            hits = self.retriever.fuse(self.retriever.with_semantic(lexical, vec), k=5)
+            confidence = self.calibrator.confidence(hits)
+            vector = vec if vec is not None else np.zeros(len(self.intents.coef[0]) - len(self.intents.vocab), dtype=np.float32)
         mentioned = self.retriever.lexicon.mentioned_services(norm)
         intent = self.remote.parse(text) if self.remote is not None else None
         if intent is not None:
             mentioned = service_hint(intent, hits[0].guide_id if hits else None, mentioned)
+        if intent is None and local is None:
+            local = self.intents.predict(self._mark(norm, hits), vector)
         return Understood(
             text=norm,
             lang=detect_lang(norm),
-            intent=intent or self.intents.predict(self._mark(norm, hits), vector),
+            intent=intent or local,  # type: ignore[arg-type]
             hits=hits,
-            confidence=self.calibrator.confidence(hits),
+            confidence=confidence,
             events=self.retriever.lexicon.mentioned_events(norm),
             mentioned=mentioned,
         )
@@ -85,43 +135,95 @@ class TrainReport:
     seconds: float
 
 
-def train(kb: Knowledge, nlu_path: Path, model_dir: Path, *, base_encoder: Path | None = None, log=print) -> TrainReport:  # type: ignore[no-untyped-def]
-    """Fine-tune the adapter, train the intent model and fit the confidence calibration."""
+def train(kb: Knowledge, nlu_path: Path, model_dir: Path, *, base_encoder: Path | None = None, cache_dir: Path | None = None, log=print) -> TrainReport:  # type: ignore[no-untyped-def]
+    """Fine-tune the adapter, train the intent models and fit the confidence calibration. Every e5 vector
+    comes from the content-keyed store (cache_dir, by default beside the model dir), so a retrain after a
+    name change encodes only the new texts."""
     start = time.perf_counter()
     examples = read_nlu(nlu_path)
     if not examples:
         raise ValueError(f"{nlu_path}: no training examples")
     if base_encoder is not None and not (base_encoder / "modules.json").exists():
         raise FileNotFoundError(f"{base_encoder} is not a sentence-transformers model directory (no modules.json)")
-    encoder = load_encoder(base_encoder) if base_encoder is not None else new_encoder()
-    pairs = [(normalize(e.text), normalize(kb.guides[e.service].name)) for e in examples if e.service in kb.guides]
-    for gid, guide in kb.guides.items():
-        pairs += [(p, normalize(guide.name)) for p in guide_passages(guide, kb)]
-    log(f"[1/3] fine-tuning the e5 adapter on {len(pairs)} (question, guide) pairs")
-    losses = fine_tune_adapter(encoder, pairs)
-    (model_dir / "encoder").mkdir(parents=True, exist_ok=True)
-    encoder.save(str(model_dir / "encoder"))
-
-    log(f"[2/3] training the intent model on {len(examples)} examples")
+    encoder = open_encoder(base_encoder)
+    store = VectorStore((cache_dir or model_dir.parent / "cache") / "vectors.sqlite")
     texts = [normalize(e.text) for e in examples]
-    vectors = encode(encoder, texts, "query")
+    passages = {gid: guide_passages(g, kb) for gid, g in kb.guides.items()}
+    pairs = [(texts[i], normalize(kb.guides[e.service].name)) for i, e in enumerate(examples) if e.service in kb.guides]
+    pairs += [(p, normalize(kb.guides[gid].name)) for gid, ps in passages.items() for p in ps]
+    log(f"[1/3] e5 vectors of {len(texts)} questions and {sum(map(len, passages.values()))} passages (new texts only)")
+    as_query = list(dict.fromkeys([*texts, *(q for q, _ in pairs)]))
+    as_passage = list(dict.fromkeys([*(p for _, p in pairs), *(p for ps in passages.values() for p in ps)]))
+    query_raw = dict(zip(as_query, raw_vectors(encoder, as_query, "query", store)))
+    passage_raw = dict(zip(as_passage, raw_vectors(encoder, as_passage, "passage", store)))
+    losses: list[float] = []
+    (model_dir / "encoder").mkdir(parents=True, exist_ok=True)
+    if isinstance(encoder, E5) and is_bundled(base_encoder):
+        from assistant.understanding.adapter import train_adapter
+
+        log(f"      fine-tuning the e5 adapter on {len(pairs)} (question, guide) pairs")
+        q = np.stack([query_raw[a] for a, _ in pairs])
+        p = np.stack([passage_raw[b] for _, b in pairs])
+        weight, bias, losses = train_adapter(q, p, [b for _, b in pairs], encoder.weight, encoder.bias)
+        encoder = E5(weight, bias, threads=encoder.threads, batch_size=encoder.batch_size)
+        save_bundled(encoder, model_dir / "encoder")
+    else:  # a configured sentence-transformers model is used as it is
+        encoder.model.save(str(model_dir / "encoder"))  # type: ignore[attr-defined]
+
+    log(f"[2/3] training the intent models on {len(examples)} examples")
+    vectors = encoder.finish(np.stack([query_raw[t] for t in texts]))
     residuals = [normalize(e.residual) for e in examples]
-    intents = IntentModel.train(residuals, [e.intent for e in examples], vectors)
+    labels = [e.intent for e in examples]
+    with ThreadPoolExecutor(2) as pool:  # two independent fits; the solver's numpy work runs in parallel
+        full_job = pool.submit(IntentModel.train, residuals, labels, vectors)
+        lexical_job = pool.submit(IntentModel.train, residuals, labels, np.zeros((len(texts), 0), dtype=np.float32))
+        intents, lexical_intents = full_job.result(), lexical_job.result()
     intents.save(model_dir / "intent")
+    lexical_intents.save(model_dir / "intent-lexical")
 
     log("[3/3] fitting the confidence calibration")
-    retriever = Retriever(kb, encoder)
-    rows, labels = [], []
+    retriever = Retriever(kb, encoder, cache_dir=cache_dir or model_dir.parent / "cache")
+    understanding = Understanding(kb, retriever, intents, Calibrator([0.0] * 8, 0.0))
+    rows, lexical_rows, labels_ok, lexical_ok, full_hits = [], [], [], [], []
     # questions whose service is known (or none at all); texts and vectors are already computed above
     usable = [i for i, e in enumerate(examples) if e.service is None or e.service in kb.guides]
     random.Random(3).shuffle(usable)
-    for i in usable[:1500]:
-        hits = retriever.search(texts[i], query_vec=vectors[i], k=5)
+    usable = usable[:1500]
+    for i in usable:
+        lexical = retriever.lexical_scores(texts[i])
+        hits = retriever.fuse(retriever.with_semantic(lexical, vectors[i]), k=5)
+        lexical_hits = retriever.fuse(lexical, k=5, channels=LEXICAL)
         rows.append(features(hits))
-        labels.append(int(bool(hits) and hits[0].guide_id == examples[i].service))
-    Calibrator.fit(rows, labels).save(model_dir / "calibration.json")
+        lexical_rows.append(features(lexical_hits))
+        labels_ok.append(int(bool(hits) and hits[0].guide_id == examples[i].service))
+        lexical_ok.append(int(bool(lexical_hits) and lexical_hits[0].guide_id == examples[i].service))
+        full_hits.append((hits, lexical_hits))
+    calibrator = Calibrator.fit(rows, labels_ok)
+    calibrator.save(model_dir / "calibration.json")
+    lexical_calibrator = Calibrator.fit(lexical_rows, lexical_ok)
+    lexical_calibrator.save(model_dir / "calibration-lexical.json")
+    limits = _shortcut_limits(understanding, calibrator, lexical_calibrator, lexical_intents, [texts[i] for i in usable], [vectors[i] for i in usable], full_hits)
+    (model_dir / "shortcut.json").write_text(json.dumps(limits, indent=1))
+    log(f"      lexical shortcut: service >= {limits['service']}, intent >= {limits['intent']} ({limits['share']:.0%} of training questions)")
     counts = dict(Counter(e.intent for e in examples))
     return TrainReport(len(examples), counts, losses, time.perf_counter() - start)
+
+
+def _shortcut_limits(understanding: Understanding, calibrator: Calibrator, lexical_calibrator: Calibrator, lexical_intents: IntentModel,
+                     texts: list[str], vectors: list[np.ndarray], hits: list[tuple[list[Hit], list[Hit]]]) -> dict[str, float]:  # fmt: skip
+    """The lowest thresholds at which the lexical decision (service, whether to answer, intent) equals the
+    full pipeline's on at least 99.5 % of the training questions it takes; never below 0.9."""
+    rows = []
+    for text, vec, (full, lexical) in zip(texts, vectors, hits):
+        full_intent = understanding.intents.predict(understanding._mark(text, full), vec).intent
+        lexical_intent = lexical_intents.predict(understanding._mark(text, lexical), NO_VECTOR)
+        same = bool(full) and bool(lexical) and full[0].guide_id == lexical[0].guide_id and calibrator.confidence(full) >= 0.5 and full_intent == lexical_intent.intent
+        rows.append((lexical_calibrator.confidence(lexical), lexical_intent.confidence, same))
+    for limit in (0.9, 0.95, 0.98, 0.99, 0.995):
+        taken = [same for s, i, same in rows if s >= limit and i >= limit]
+        if taken and sum(taken) / len(taken) >= 0.995:
+            return {"service": limit, "intent": limit, "share": len(taken) / len(rows)}
+    return {"service": 2.0, "intent": 2.0, "share": 0.0}  # never: the lexical channels alone are not trusted
 
 
 __all__ = ["Understanding", "Understood", "Example", "train"]

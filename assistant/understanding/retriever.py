@@ -1,5 +1,5 @@
-"""Hybrid retrieval over guides: word BM25, char n-gram BM25, e5 embeddings in faiss, and exact
-service-name matches, fused with reciprocal rank fusion and given a calibrated confidence."""
+"""Hybrid retrieval over guides: word BM25, char n-gram BM25, e5 embeddings (a flat inner-product
+index in numpy), and exact service-name matches, fused with reciprocal rank fusion."""
 
 from __future__ import annotations
 
@@ -8,16 +8,15 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-import faiss
 import numpy as np
-from sentence_transformers import SentenceTransformer
 
 from assistant.kb.schema import Guide
 from assistant.kb.source import Knowledge
-from assistant.understanding.encoder import encode
+from assistant.understanding.e5 import Encoder
 from assistant.understanding.lexical import LexicalRetriever, make_tokenizer
 from assistant.understanding.lexicon import Lexicon
 from assistant.understanding.text import normalize
+from assistant.understanding.vectors import Progress, QueryCache, VectorStore, raw_vectors
 
 RRF_K = 20
 NAME_WEIGHT = 1.0  # an exact colloquial name is one more vote, not a veto
@@ -48,66 +47,94 @@ def guide_passages(guide: Guide, kb: Knowledge) -> list[str]:
     return list(dict.fromkeys(normalize(t) for t in texts if t))
 
 
+class FlatIndex:
+    """Exact inner-product search over unit vectors (what faiss.IndexFlatIP did, without the import)."""
+
+    def __init__(self, vectors: np.ndarray) -> None:
+        self.vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        self.ntotal, self.d = self.vectors.shape
+
+    def search(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        sims = self.vectors @ query.astype(np.float32)
+        k = min(k, self.ntotal)
+        idx = np.argpartition(-sims, k - 1)[:k] if k < self.ntotal else np.arange(self.ntotal)
+        idx = idx[np.argsort(-sims[idx], kind="stable")]
+        return sims[idx], idx
+
+
 class Retriever:
-    def __init__(self, kb: Knowledge, encoder: SentenceTransformer | None, *, cache_dir: Path | None = None) -> None:
+    def __init__(self, kb: Knowledge, encoder: Encoder | None, *, cache_dir: Path | None = None, progress: Progress | None = None) -> None:
         self.kb = kb
         self.ids = list(kb.guides)
         self.position = {gid: i for i, gid in enumerate(self.ids)}
         self.lexicon = Lexicon.from_knowledge(kb)
-        self.tokenizer = make_tokenizer(self.lexicon.words())
         # documents get the same synonym expansion as queries, so 掉了 (query) meets 丢了 (keyword) at 丢失
         docs = [self.lexicon.expand(guide_document(kb.guides[g], kb)) for g in self.ids]
-        self.lexical = LexicalRetriever(docs, self.tokenizer)
+        self.tokenizer = make_tokenizer(self.lexicon.words(), docs, cache_dir)
+        self.lexical = LexicalRetriever(docs, self.tokenizer, cache_dir)
         self.encoder = encoder
+        self.queries = QueryCache()
         self.passage_owner: np.ndarray = np.zeros(0, dtype=np.int64)
-        self.index: faiss.Index | None = None
+        self.index: FlatIndex | None = None
         if encoder is not None:
-            self._build_semantic(cache_dir)
+            self._build_semantic(cache_dir, progress)
 
-    def _build_semantic(self, cache_dir: Path | None) -> None:
+    def _build_semantic(self, cache_dir: Path | None, progress: Progress | None) -> None:
+        assert self.encoder is not None
         texts, owners = [], []
         for i, gid in enumerate(self.ids):
             for passage in guide_passages(self.kb.guides[gid], self.kb):
                 texts.append(passage)
                 owners.append(i)
         self.passage_owner = np.asarray(owners, dtype=np.int64)
-        key = hashlib.sha256(json.dumps(texts, ensure_ascii=False).encode() + _encoder_key(self.encoder)).hexdigest()[:16]
-        cached = cache_dir / f"passages-{key}.faiss" if cache_dir else None
-        if cached is not None and cached.exists():
-            self.index = faiss.read_index(str(cached))
+        key = hashlib.sha256(json.dumps(texts, ensure_ascii=False).encode() + self.encoder.key).hexdigest()[:16]
+        cached = cache_dir / f"passages-{key}.npy" if cache_dir else None
+        if cached is not None and cached.exists():  # the same passages and the same encoder: nothing to do
+            self.index = FlatIndex(np.load(cached, allow_pickle=False))
             return
-        vectors = encode(self.encoder, texts, "passage") if texts else np.zeros((0, 384), dtype=np.float32)
-        self.index = faiss.IndexFlatIP(vectors.shape[1])
-        self.index.add(vectors)
+        # otherwise only passages never encoded before go through e5 (the store keeps them by content)
+        store = VectorStore(cache_dir / "vectors.sqlite") if cache_dir else None
+        vectors = self.encoder.finish(raw_vectors(self.encoder, texts, "passage", store, progress=progress))
+        self.index = FlatIndex(vectors)
         if cached is not None:
-            cached.parent.mkdir(parents=True, exist_ok=True)
-            faiss.write_index(self.index, str(cached))
+            partial = cached.with_suffix(".partial.npy")
+            np.save(partial, self.index.vectors)
+            partial.replace(cached)
 
     def embed_query(self, text: str) -> np.ndarray | None:
-        return None if self.encoder is None else encode(self.encoder, [text], "query")[0]
+        if self.encoder is None:
+            return None
+        encoder = self.encoder
+        return self.queries.get(text, lambda t: encoder.encode([t], "query")[0])
 
-    def channel_scores(self, text: str, query_vec: np.ndarray | None) -> dict[str, np.ndarray]:
+    def lexical_scores(self, text: str) -> dict[str, np.ndarray]:
+        """The channels that need no model: word and char BM25, and colloquial-name votes."""
         expanded = self.lexicon.expand(text)
         scores = {"word": self.lexical.word_scores(expanded), "char": self.lexical.char_scores(expanded)}
-        if self.index is not None and query_vec is not None and self.index.ntotal:
-            k = min(self.index.ntotal, 200)
-            sims, idx = self.index.search(query_vec[None, :].astype(np.float32), k)
-            best = np.full(len(self.ids), -1.0, dtype=np.float32)
-            for sim, pid in zip(sims[0], idx[0]):
-                owner = self.passage_owner[pid]
-                best[owner] = max(best[owner], sim)
-            scores["semantic"] = best
         names = np.zeros(len(self.ids), dtype=np.float32)
         for gid, length in self.lexicon.name_votes(text).items():
             names[self.position[gid]] = length
         scores["name"] = names
         return scores
 
-    def search(self, text: str, *, query_vec: np.ndarray | None = None, k: int = 5, channels: tuple[str, ...] = CHANNELS) -> list[Hit]:
-        text = normalize(text)
-        if query_vec is None:
-            query_vec = self.embed_query(text)
-        scores = self.channel_scores(text, query_vec)
+    def semantic_scores(self, query_vec: np.ndarray) -> np.ndarray | None:
+        if self.index is None or not self.index.ntotal:
+            return None
+        sims, idx = self.index.search(query_vec, 200)
+        best = np.full(len(self.ids), -1.0, dtype=np.float32)
+        np.maximum.at(best, self.passage_owner[idx], sims)  # a guide scores by its best passage
+        return best
+
+    def with_semantic(self, lexical: dict[str, np.ndarray], query_vec: np.ndarray | None) -> dict[str, np.ndarray]:
+        semantic = self.semantic_scores(query_vec) if query_vec is not None else None
+        if semantic is None:
+            return lexical
+        return {"word": lexical["word"], "char": lexical["char"], "semantic": semantic, "name": lexical["name"]}
+
+    def channel_scores(self, text: str, query_vec: np.ndarray | None) -> dict[str, np.ndarray]:
+        return self.with_semantic(self.lexical_scores(text), query_vec)
+
+    def fuse(self, scores: dict[str, np.ndarray], *, k: int = 5, channels: tuple[str, ...] = CHANNELS) -> list[Hit]:
         fused = np.zeros(len(self.ids), dtype=np.float64)
         for name in channels:
             col = scores.get(name)
@@ -123,11 +150,8 @@ class Retriever:
         top = np.argsort(-fused, kind="stable")[:k]
         return [Hit(self.ids[i], float(fused[i]), {n: float(s[i]) for n, s in scores.items()}) for i in top if fused[i] > 0]
 
-
-def _encoder_key(encoder: SentenceTransformer | None) -> bytes:
-    if encoder is None:
-        return b"none"
-    digest = hashlib.sha256()
-    for p in encoder.parameters():
-        digest.update(p.detach().numpy().tobytes())
-    return digest.digest()
+    def search(self, text: str, *, query_vec: np.ndarray | None = None, k: int = 5, channels: tuple[str, ...] = CHANNELS) -> list[Hit]:
+        text = normalize(text)
+        if query_vec is None and "semantic" in channels:
+            query_vec = self.embed_query(text)
+        return self.fuse(self.channel_scores(text, query_vec), k=k, channels=channels)

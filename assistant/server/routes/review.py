@@ -10,7 +10,6 @@ from assistant.server.auth import EDITOR_ROLES, Editor
 from assistant.server.console_schemas import AttachIn, FaqIn, MessagesIn, ReviewGroup, Updated
 from assistant.server.deps import DbDep, StateDep
 from assistant.server.routes.curation import checked
-from assistant.understanding.encoder import encode
 
 router = APIRouter(prefix="/api/v1/admin/review", tags=["review"], dependencies=[Depends(EDITOR_ROLES)])
 
@@ -22,7 +21,8 @@ def review_queue(
     """Questions to look at, grouped by similarity, most frequent first; one page (offset, limit),
     the number of groups in all in the X-Total-Count header."""
     retriever = state.engine.understanding.retriever
-    embed_many = (lambda texts: encode(retriever.encoder, texts, "query")) if retriever.encoder is not None else None
+    encoder = retriever.encoder
+    embed_many = (lambda texts: encoder.encode(texts, "query")) if encoder is not None else None
     groups, total = review.page(s, embed_many=embed_many, offset=offset, limit=limit)
     response.headers["X-Total-Count"] = str(total)
     return [ReviewGroup(**g) for g in groups]

@@ -541,7 +541,9 @@
     n.setAttribute("data-generation", String(s.generation || 0));
     if (s.state === "running") {
       var secs = s.started ? Math.max(0, Math.round(Date.now() / 1000 - s.started)) : 0;
-      text = "索引重建中 Rebuilding the index… " + secs + " s（旧索引继续服务 the old index keeps answering）";
+      // progress: share of the passages encoded (only new or changed ones go through the model)
+      var pct = typeof s.progress === "number" && s.passages ? " · " + s.progress + " %" : "";
+      text = "索引重建中 Rebuilding the index… " + secs + " s" + pct + "（旧索引继续服务 the old index keeps answering）";
     } else if (s.state === "ready") {
       text = "索引已更新 Index ready · 第 " + s.generation + " 代 generation" + (s.guides ? " · " + s.guides + " 个事项 guides" : "");
     } else if (s.state === "failed") {

@@ -1,0 +1,115 @@
+"""Embeddings are kept by content: a changed text is encoded again, an unchanged one is not; publishing
+one guide encodes only its passages; an interrupted index build resumes and equals a full build."""
+
+import numpy as np
+import pytest
+
+from assistant.kb.source import Knowledge, load_knowledge
+from assistant.understanding.e5 import E5
+from assistant.understanding.retriever import Retriever, guide_passages
+from assistant.understanding.vectors import QueryCache, VectorStore, raw_vectors, terminal_bar
+from tests.conftest import KNOWLEDGE
+
+
+class CountingE5(E5):
+    """The real encoder, remembering which texts went through the model (and able to fail after n calls)."""
+
+    def __init__(self, fail_after: int | None = None) -> None:
+        super().__init__()
+        self.seen: list[str] = []
+        self.fail_after = fail_after
+
+    def raw(self, texts, kind):  # type: ignore[no-untyped-def]
+        if self.fail_after is not None and self.fail_after <= 0:
+            raise KeyboardInterrupt("power cut")
+        if self.fail_after is not None:
+            self.fail_after -= 1
+        self.seen += texts
+        return super().raw(texts, kind)
+
+
+@pytest.fixture(scope="module")
+def small_kb() -> Knowledge:
+    kb, _ = load_knowledge(KNOWLEDGE)
+    keep = ["passport", "id-card-replacement", "driving-licence-renewal"]
+    return Knowledge(categories=kb.categories, life_events={}, synonyms=kb.synonyms, faq=kb.faq, guides={g: kb.guides[g] for g in keep})
+
+
+def test_a_changed_text_is_encoded_again_and_an_unchanged_one_is_not(tmp_path):
+    store, encoder = VectorStore(tmp_path / "v.sqlite"), CountingE5()
+    first = raw_vectors(encoder, ["身份证丢了", "护照办理"], "query", store)
+    assert encoder.seen == ["身份证丢了", "护照办理"]
+    encoder.seen.clear()
+    again = raw_vectors(encoder, ["身份证丢了", "护照怎么办理"], "query", store)
+    assert encoder.seen == ["护照怎么办理"]
+    np.testing.assert_array_equal(again[0], first[0])
+    encoder.seen.clear()
+    raw_vectors(encoder, ["身份证丢了"], "passage", store)  # the kind is part of the key: e5 prefixes it
+    assert encoder.seen == ["身份证丢了"]
+    assert len(store) == 4
+
+
+def test_publishing_one_guide_encodes_only_its_changed_passages(small_kb, tmp_path):
+    Retriever(small_kb, CountingE5(), cache_dir=tmp_path)
+    guide = small_kb.guides["passport"]
+    changed = guide.model_copy(update={"summary": guide.summary + "（可预约办理）"})
+    kb2 = Knowledge(categories=small_kb.categories, life_events={}, synonyms=small_kb.synonyms, faq=small_kb.faq, guides={**small_kb.guides, "passport": changed})
+    encoder = CountingE5()
+    retriever = Retriever(kb2, encoder, cache_dir=tmp_path)
+    new = set(guide_passages(changed, kb2)) - set(guide_passages(guide, small_kb))
+    assert encoder.seen and set(encoder.seen) == new
+    assert retriever.search("护照可以预约吗")[0].guide_id == "passport"
+
+
+def test_an_interrupted_build_resumes_and_equals_a_full_build(small_kb, tmp_path):
+    with pytest.raises(KeyboardInterrupt):
+        Retriever(small_kb, CountingE5(fail_after=1), cache_dir=tmp_path / "c")  # one batch of 64 is kept
+    done = len(VectorStore(tmp_path / "c" / "vectors.sqlite"))
+    assert done == 64
+    steps: list[tuple[int, int]] = []
+    encoder = CountingE5()
+    resumed = Retriever(small_kb, encoder, cache_dir=tmp_path / "c", progress=lambda d, t: steps.append((d, t)))
+    total = len(resumed.passage_owner)
+    assert len(encoder.seen) == len(set(resumed_texts(small_kb))) - done
+    assert steps[0][0] >= done and steps[-1] == (total, total)  # the progress starts where the last run stopped
+    full = Retriever(small_kb, E5())  # no cache at all
+    np.testing.assert_allclose(resumed.index.vectors, full.index.vectors, atol=1e-6)
+
+
+def resumed_texts(kb: Knowledge) -> list[str]:
+    return [p for g in kb.guides.values() for p in guide_passages(g, kb)]
+
+
+def test_query_cache_is_bounded_and_keyed_by_text():
+    cache, calls = QueryCache(size=2), []
+
+    def compute(text: str) -> np.ndarray:
+        calls.append(text)
+        return np.array([len(text)], dtype=np.float32)
+
+    for text in ["a", "bb", "a", "ccc", "bb"]:
+        cache.get(text, compute)
+    assert calls == ["a", "bb", "ccc", "bb"]  # "a" was asked again while cached; "bb" had been evicted by "ccc"
+    assert len(cache) == 2 and cache.hits == 1
+
+
+def test_terminal_bar_shows_percentages(tmp_path):
+    import io
+
+    out = io.StringIO()
+    bar = terminal_bar("passages", stream=out)
+    for done in (0, 5, 10):
+        bar(done, 10)
+    text = out.getvalue()
+    assert "  0%" in text and " 50%" in text and "100% 10/10" in text and text.endswith("\n")
+
+
+def test_the_cut_dictionary_and_cached_tokens_score_as_the_full_dictionary(small_kb, tmp_path):
+    guide = small_kb.guides["passport"]
+    changed = guide.model_copy(update={"summary": guide.summary + "（居民身份证）"})
+    kb2 = Knowledge(categories=small_kb.categories, life_events={}, synonyms=small_kb.synonyms, faq=small_kb.faq, guides={**small_kb.guides, "passport": changed})
+    Retriever(small_kb, None, cache_dir=tmp_path)  # fills the cache; the second build reuses it
+    cached, full = Retriever(kb2, None, cache_dir=tmp_path), Retriever(kb2, None)
+    for query in ["护照丢了怎么补办", "身份证到期换领", "驾照体检", "how to renew my passport"]:
+        a, b = cached.lexical_scores(query), full.lexical_scores(query)
+        assert all(np.allclose(a[k], b[k]) for k in b), query
