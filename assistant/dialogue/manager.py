@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from assistant.dialogue.compose import compose_event, compose_guide, message
+from assistant.dialogue.faq import compose_faq, guide_match, hall_match
 from assistant.dialogue.words import say
 from assistant.dialogue.state import Session
 from assistant.kb.source import Knowledge
@@ -37,7 +38,7 @@ class Reply:
     confidence: float
     answer: str
     lang: str
-    kind: str  # answer | clarify | life_event | no_match | handoff | greet | goodbye | out_of_scope | empty | silent
+    kind: str  # answer | faq | clarify | life_event | no_match | handoff | greet | goodbye | out_of_scope | empty | silent
     materials: list[str] = field(default_factory=list)
     materials_detail: list[dict[str, Any]] = field(default_factory=list)
     online: dict[str, Any] = field(default_factory=lambda: {"available": False, "url": None})
@@ -92,6 +93,12 @@ class Dialogue:
             return self._handoff(session, text, u.confidence, trace, service=top if strong else session.last_service)
         if intent in ("greet", "goodbye") and not strong:
             return self._reply(session, text, intent, None, u.confidence, message(intent, lang), intent, trace=trace)
+        if not strong and not u.mentioned:
+            hall = hall_match(self.understanding.faq_matches(text), in_context=session.last_service is not None)
+            if hall is not None:
+                trace["faq"] = {"id": hall.entry.id, "score": round(hall.score, 3)}
+                session.failures = 0
+                return self._reply(session, text, intent, None, u.confidence, compose_faq(hall, None, lang), "faq", trace=trace)
         event = self._event(u)
         if event:
             return self._life_event(session, text, intent, event, u.confidence, trace)
@@ -100,10 +107,11 @@ class Dialogue:
         if intent not in SERVICE_INTENTS:
             intent = "ask_materials"
         if strong and top:
-            return self._answer(session, text, intent, top, u.confidence, trace)
+            return self._guide_faq(session, text, intent, top, u.confidence, trace) or self._answer(session, text, intent, top, u.confidence, trace)
         if session.last_service and not u.mentioned:
             trace["follow_up"] = session.last_service
-            return self._answer(session, text, intent, session.last_service, u.confidence, trace)
+            last = session.last_service
+            return self._guide_faq(session, text, intent, last, u.confidence, trace) or self._answer(session, text, intent, last, u.confidence, trace)
         if u.confidence >= LOW and u.hits:
             return self._clarify(session, text, intent, u, trace)
         return self._failed(session, self._reply(session, text, intent, None, u.confidence, message("no_match", lang), "no_match", trace=trace))
@@ -157,6 +165,18 @@ class Dialogue:
         composed = compose_guide(guide, intent, session.lang)
         reply = self._reply(session, text, intent, gid, conf, composed.text, "answer", trace=trace)
         reply.materials, reply.materials_detail = composed.materials, composed.materials_detail
+        reply.online = {"available": guide.channels.online, "url": str(guide.online_url) if guide.online_url else None}
+        reply.guide = {"id": gid, "name": guide.name if session.lang == "zh" else guide.name_en, "updated_at": guide.updated_at.isoformat()}
+        session.last_service, session.failures = gid, 0
+        return reply
+
+    def _guide_faq(self, session: Session, text: str, intent: str, gid: str, conf: float, trace: dict[str, Any]) -> Reply | None:
+        """The guide's own FAQ when the question is one of them (and asks the same kind of thing)."""
+        match = guide_match(self.understanding.faq_matches(text, guide_id=gid, hall=False))
+        if match is None or self.understanding.faq_intent(match) != intent:
+            return None
+        guide = self.kb.guides[gid]
+        reply = self._reply(session, text, intent, gid, conf, compose_faq(match, guide, session.lang), "faq", trace={**trace, "faq": {"id": match.entry.id, "score": round(match.score, 3)}})
         reply.online = {"available": guide.channels.online, "url": str(guide.online_url) if guide.online_url else None}
         reply.guide = {"id": gid, "name": guide.name if session.lang == "zh" else guide.name_en, "updated_at": guide.updated_at.isoformat()}
         session.last_service, session.failures = gid, 0

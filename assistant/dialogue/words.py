@@ -20,6 +20,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "empty": ("请输入您想咨询的问题，例如“社保卡丢了怎么办”。", "Please type your question, e.g. \"I lost my social security card\"."),
     "need_service": ("请问您要办理哪项业务？例如“居住证”“护照”。", "Which service do you mean? For example \"residence permit\" or \"passport\"."),
     "choice_human": ("转人工", "Talk to a person"),
+    "faq_head": ("常见问题：{question}", "FAQ: {question}"),
+    "faq_source_hall": ("来源：示例市政务服务中心常见问题（示例数据）", "Source: Shili City service center FAQ (sample data)"),
     "picked_human": ("（点选：转人工）", "(tapped: talk to a person)"),
     # tickets: told once, in the visitor's language
     "ticket_title": ("您的排队号", "Your number"),

@@ -13,6 +13,7 @@ import numpy as np
 from assistant.kb.source import Knowledge
 from assistant.understanding.calibration import Calibrator, features
 from assistant.understanding.encoder import encode, fine_tune_adapter, load_encoder, new_encoder
+from assistant.understanding.faq import FaqIndex, FaqMatch
 from assistant.understanding.intent import IntentModel, IntentPrediction
 from assistant.understanding.nlu_data import Example, read_nlu
 from assistant.understanding.rasa_nlu import RasaNLU, service_hint
@@ -40,6 +41,8 @@ class Understanding:
 
     def __init__(self, kb: Knowledge, retriever: Retriever, intents: IntentModel, calibrator: Calibrator) -> None:
         self.kb, self.retriever, self.intents, self.calibrator = kb, retriever, intents, calibrator
+        self.faq = FaqIndex(kb, retriever.encoder, retriever.lexicon)
+        self._faq_intents: dict[str, str] = {}
 
     @classmethod
     def load(cls, kb: Knowledge, model_dir: Path, *, cache_dir: Path | None = None) -> "Understanding":
@@ -56,6 +59,16 @@ class Understanding:
         if marked == text and hits:
             marked = lexicon.mark_near_name(text, hits[0].guide_id)
         return marked
+
+    def faq_matches(self, text: str, *, guide_id: str | None = None, hall: bool = True) -> list[FaqMatch]:
+        return self.faq.search(text, guide_id=guide_id, hall=hall)
+
+    def faq_intent(self, match: FaqMatch) -> str:
+        """What the FAQ's own question asks (materials, fee ...), by the same intent model; cached."""
+        key = match.entry.id
+        if key not in self._faq_intents:
+            self._faq_intents[key] = self.understand(match.entry.q).intent.intent
+        return self._faq_intents[key]
 
     def understand(self, text: str) -> Understood:
         norm = normalize(text)
