@@ -24,6 +24,7 @@ class Session:
     pending_choices: list[str] = field(default_factory=list)
     pending_intent: str | None = None
     failures: int = 0
+    situations: list[str] = field(default_factory=list)  # stated for the checklist: agent, minor, nonlocal ...
     ticket: str | None = None  # open handoff ticket number: the bot stays silent
     history: list[Turn] = field(default_factory=list)
     touched: float = field(default_factory=time.monotonic)

@@ -57,6 +57,10 @@ def _content(text: str) -> set[str]:
     return grams
 
 
+def _overlap(mine: set[str], theirs: set[str]) -> float:
+    return len(mine & theirs) / max(1, min(len(mine), len(theirs))) if mine and theirs else 0.0
+
+
 class FaqIndex:
     def __init__(self, kb: Knowledge, encoder: SentenceTransformer | None, lexicon: Lexicon) -> None:
         self.lexicon = lexicon
@@ -80,27 +84,30 @@ class FaqIndex:
         marked = self.lexicon.mark_service(text)
         return marked if marked != text else self.lexicon.mark_near_name(text, guide_id, min_len=2)
 
-    def search(self, text: str, *, guide_id: str | None = None, hall: bool = True, k: int = 3) -> list[FaqMatch]:
-        """The best FAQs for ``text``: the hall's (``hall``) and, given ``guide_id``, that guide's."""
+    def search(self, text: str, *, guide_id: str | None = None, hall: bool = True, k: int = 3, query_vec: np.ndarray | None = None, min_overlap: float = 0.0) -> list[FaqMatch]:
+        """The best FAQs for ``text``: the hall's (``hall``) and, given ``guide_id``, that guide's.
+        ``query_vec``: the embedding of ``text`` when already computed (used when nothing is masked);
+        ``min_overlap``: only questions sharing this much content are compared (saves the encoding)."""
         if not self.entries:
             return []
         query = self._masked(normalize(text), guide_id) if guide_id else normalize(text)
         grams = _content(query)
         allowed = np.array([(e.guide_id is None and hall) or (guide_id is not None and e.guide_id == guide_id) for e in self.entries])
         rows = np.flatnonzero(allowed[self.owners])
+        overlaps = np.array([_overlap(grams, self.grams[r]) for r in rows], dtype=np.float64)
+        keep = overlaps >= min_overlap
+        rows, overlaps = rows[keep], overlaps[keep]
         if not len(rows):
             return []
         if self.encoder is not None and len(self.vectors):
-            qv = encode(self.encoder, [query], "query")[0]
+            qv = query_vec if query_vec is not None and query == normalize(text) else encode(self.encoder, [query], "query")[0]
             sims = self.vectors[rows] @ qv
         else:
             sims = np.zeros(len(rows), dtype=np.float32)
         best: dict[int, FaqMatch] = {}
-        for row, sim in zip(rows, sims):
-            theirs = self.grams[row]
-            overlap = len(grams & theirs) / max(1, min(len(grams), len(theirs))) if grams and theirs else 0.0
+        for row, sim, overlap in zip(rows, sims, overlaps):
             score = float(sim) * 0.7 + overlap * 0.3
             owner = int(self.owners[row])
             if owner not in best or score > best[owner].score:
-                best[owner] = FaqMatch(self.entries[owner], score, float(sim), overlap)
+                best[owner] = FaqMatch(self.entries[owner], score, float(sim), float(overlap))
         return sorted(best.values(), key=lambda m: -m.score)[:k]
