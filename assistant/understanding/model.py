@@ -75,7 +75,7 @@ class Understanding:
         return self._faq_intents[key]
 
     def understand(self, text: str) -> Understood:
-        norm = normalize(text)
+        norm = self.retriever.lexicon.respell(normalize(text))
         vec = self.retriever.embed_query(norm)
         hits = self.retriever.search(norm, query_vec=vec, k=5)
         vector = vec if vec is not None else np.zeros(384, dtype=np.float32)
