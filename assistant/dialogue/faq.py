@@ -9,15 +9,20 @@ from assistant.kb.schema import Guide
 from assistant.understanding.faq import FaqMatch
 
 HALL_MIN = 0.68  # a hall question: similarity of the questions (embedding, lifted by shared characters)
+HALL_MIN_ASKED = 0.45  # ... when the intent model says the question is about the hall (ask_hall)
 HALL_MIN_IN_CONTEXT = 0.8  # after a service was discussed, "在哪办" more likely means that service
 GUIDE_MIN = 0.55  # a guide FAQ: the service is already decided, the question must match ...
 GUIDE_MIN_OVERLAP = 0.4  # ... in its own words too, and ask the same kind of thing (checked by the caller)
 
 
-def hall_match(matches: list[FaqMatch], *, in_context: bool) -> FaqMatch | None:
+def hall_match(matches: list[FaqMatch], *, in_context: bool, asked: bool) -> FaqMatch | None:
+    """The hall FAQ answering the question: the intent model says it is about the hall and the entry is
+    near enough, or the entry alone is very near (closer still after a service was discussed)."""
     best = next((m for m in matches if m.entry.guide_id is None), None)
     if best is None:
         return None
+    if asked:
+        return best if best.score >= HALL_MIN_ASKED else None
     return best if best.score >= (HALL_MIN_IN_CONTEXT if in_context else HALL_MIN) else None
 
 

@@ -103,7 +103,7 @@ class Dialogue:
         if intent in ("greet", "goodbye") and not strong:
             return self._reply(session, text, intent, None, u.confidence, message(intent, lang), intent, trace=trace)
         if not strong and not u.mentioned:
-            hall = hall_match(self.understanding.faq_matches(text, vector=u.vector), in_context=session.last_service is not None)
+            hall = hall_match(self.understanding.faq_matches(text, vector=u.vector), in_context=session.last_service is not None, asked=intent == "ask_hall")
             if hall is not None:
                 trace["faq"] = {"id": hall.entry.id, "score": round(hall.score, 3)}
                 session.failures = 0
@@ -121,8 +121,8 @@ class Dialogue:
             oos >= OOS_MIN_UNMATCHED and u.confidence < LOW and not u.mentioned
         ):
             return self._failed(session, self._reply(session, text, oos_kind, None, u.confidence, self._out_of_scope(oos_kind, lang), "out_of_scope", trace=trace))
-        if intent not in SERVICE_INTENTS:
-            intent = "ask_materials"
+        if intent not in SERVICE_INTENTS:  # a hall-like question about a service asks where and when
+            intent = "ask_location" if intent == "ask_hall" else "ask_materials"
         if strong and top:
             return self._guide_faq(session, text, intent, top, u.confidence, trace) or self._answer(session, text, intent, top, u.confidence, trace, u.aspects)
         if session.last_service and not u.mentioned:

@@ -16,7 +16,7 @@ from assistant.understanding.text import is_plain_name
 
 INTENTS = (
     "ask_materials", "ask_online", "ask_process", "ask_duration", "ask_fee", "ask_location",
-    "request_human", "greet", "goodbye", "out_of_scope", "out_of_hall",
+    "request_human", "greet", "goodbye", "out_of_scope", "out_of_hall", "ask_hall",
 )  # fmt: skip
 # out_of_scope: no government matter at all; out_of_hall: a government matter no guide here covers
 OUT_OF_SCOPE = ("out_of_scope", "out_of_hall")
@@ -104,6 +104,8 @@ def generate_nlu(templates: dict[str, Any], kb: Knowledge, *, per_template: int 
                 examples += [f"[{name}]{entity}" for name in dict.fromkeys(names)]
         if intent == "out_of_hall":
             examples += gap_examples(templates, rng)
+        if intent == "ask_hall":  # questions about the hall itself, from the hall FAQ (and its other phrasings)
+            examples += [q for f in kb.faq for q in (f.q, f.q_en, *f.also) if q]
         blocks.append({"intent": intent, "examples": "".join(f"- {e}\n" for e in dict.fromkeys(examples))})
     synonyms = []
     for gid in ids:
