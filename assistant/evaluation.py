@@ -11,6 +11,8 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from assistant.understanding.nlu_data import OUT_OF_SCOPE
+
 
 class Asks(Protocol):
     engine: Any
@@ -66,7 +68,7 @@ def evaluate(assistant: Asks, items: list[dict[str, Any]]) -> dict[str, Any]:
             intent_ok += 1
         else:
             problems.append(f"intent {reply.intent} != {gold_intent}")
-        pred_oos, gold_oos = reply.intent == "out_of_scope", gold_intent == "out_of_scope"
+        pred_oos, gold_oos = reply.intent in OUT_OF_SCOPE, gold_intent in OUT_OF_SCOPE  # either kind
         oos_tp += pred_oos and gold_oos
         oos_fp += pred_oos and not gold_oos
         oos_fn += gold_oos and not pred_oos

@@ -92,7 +92,7 @@ class BotReply(BaseModel):
 
     session_id: str
     message_id: str
-    kind: str  # answer | clarify | life_event | no_match | out_of_scope | empty | greet | goodbye | handoff | silent | book | progress | task
+    kind: str  # answer | faq | clarify | life_event | no_match | out_of_scope | empty | greet | goodbye | handoff | silent | book | progress | task
     text: str  # the visitor's message as stored (masked)
     answer: str
     intent: str | None

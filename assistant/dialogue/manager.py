@@ -6,16 +6,22 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from assistant.dialogue import checklist
 from assistant.dialogue.compose import compose_event, compose_guide, message, online_info
+from assistant.dialogue.several import compose_aspects
+from assistant.dialogue.faq import GUIDE_MIN_OVERLAP, compose_faq, guide_match, hall_match
 from assistant.dialogue.words import say
 from assistant.dialogue.state import Session
 from assistant.kb.source import Knowledge
 from assistant.understanding.model import Understanding, Understood
-from assistant.understanding.nlu_data import SERVICE_INTENTS
+from assistant.understanding.nlu_data import OUT_OF_SCOPE, SERVICE_INTENTS
 from assistant.understanding.text import MAX_CHARS, detect_lang, has_content, normalize
 
 HIGH = 0.5  # calibrated confidence to answer directly
 LOW = 0.12  # below this nothing relevant was found
+OOS_MIN = 0.5  # intent mass on out_of_scope + out_of_hall that makes a question out of scope
+OOS_OVER_STRONG = 0.8  # ... even when a guide matched confidently
+OOS_MIN_UNMATCHED = 0.3  # ... when no guide is relevant and none is named
 MAX_FAILURES = 2  # unanswered turns in a row before a human takes over
 HUMAN_CHOICE = "__human__"
 # A tapped choice. Not "/choose id": Rasa reads a leading "/word" as an intent, so it would never
@@ -39,7 +45,7 @@ class Reply:
     confidence: float
     answer: str
     lang: str
-    kind: str  # answer | clarify | life_event | no_match | handoff | greet | goodbye | out_of_scope | empty | silent | book | progress | task
+    kind: str  # answer | faq | clarify | life_event | no_match | handoff | greet | goodbye | out_of_scope | empty | silent | book | progress | task
     materials: list[str] = field(default_factory=list)
     materials_detail: list[dict[str, Any]] = field(default_factory=list)
     online: dict[str, Any] = field(default_factory=lambda: {"available": False, "url": None})
@@ -76,6 +82,10 @@ class Dialogue:
         if not command:
             detected = detect_lang(normalize(text))
             session.lang = lang if lang in ("zh", "en") and detected == lang else detected
+        situation = checklist.picked(text) if session.last_service else None
+        if situation is not None:  # the one-tap 本人/代办 answer: the refined list of the same service
+            session.situations = checklist.merge(session.situations, [situation])
+            return self._finish(session, self._answer(session, safe, "ask_materials", session.last_service, 1.0, {}))  # type: ignore[arg-type]
         picked = self._picked_choice(session, text)
         if picked is not None:
             return self._finish(session, self._answer(session, safe, session.pending_intent or "ask_materials", picked, 1.0, {}))
@@ -102,21 +112,45 @@ class Dialogue:
         if intent in TASKS:
             service = top if strong else (session.last_service if not u.mentioned else top)
             return self._task(session, text, intent, service, u.confidence, trace)
+        if not strong and not u.mentioned:
+            hall = hall_match(self.understanding.faq_matches(text, vector=u.vector), in_context=session.last_service is not None, asked=intent == "ask_hall")
+            if hall is not None:
+                trace["faq"] = {"id": hall.entry.id, "score": round(hall.score, 3)}
+                session.failures = 0
+                return self._reply(session, text, intent, None, u.confidence, compose_faq(hall, None, lang), "faq", trace=trace)
         event = self._event(u)
         if event:
             return self._life_event(session, text, intent, event, u.confidence, trace)
-        if intent == "out_of_scope" and not (strong and u.intent.confidence < 0.8):
-            return self._failed(session, self._reply(session, text, "out_of_scope", None, u.confidence, message("out_of_scope", lang), "out_of_scope", trace=trace))
-        if intent not in SERVICE_INTENTS:
-            intent = "ask_materials"
+        # out of scope: the intent model's mass on its two negative classes (trained from general text
+        # and the catalogue's gaps), overruled only by a confident guide match; with nothing relevant
+        # found at all, a smaller lean suffices
+        oos = sum(u.intent.scores.get(k, 0.0) for k in OUT_OF_SCOPE)
+        oos_kind = max(OUT_OF_SCOPE, key=lambda k: u.intent.scores.get(k, 0.0))
+        trace["out_of_scope"] = round(oos, 4)
+        if ((intent in OUT_OF_SCOPE or oos >= OOS_MIN) and not (strong and oos < OOS_OVER_STRONG)) or (
+            oos >= OOS_MIN_UNMATCHED and u.confidence < LOW and not u.mentioned
+        ):
+            return self._failed(session, self._reply(session, text, oos_kind, None, u.confidence, self._out_of_scope(oos_kind, lang), "out_of_scope", trace=trace))
+        if intent not in SERVICE_INTENTS:  # a hall-like question about a service asks where and when
+            intent = "ask_location" if intent == "ask_hall" else "ask_materials"
         if strong and top:
-            return self._answer(session, text, intent, top, u.confidence, trace)
+            return self._guide_faq(session, text, intent, top, u.confidence, trace) or self._answer(session, text, intent, top, u.confidence, trace, u.aspects)
         if session.last_service and not u.mentioned:
             trace["follow_up"] = session.last_service
-            return self._answer(session, text, intent, session.last_service, u.confidence, trace)
+            last = session.last_service
+            return self._guide_faq(session, text, intent, last, u.confidence, trace) or self._answer(session, text, intent, last, u.confidence, trace, u.aspects)
         if u.confidence >= LOW and u.hits:
             return self._clarify(session, text, intent, u, trace)
         return self._failed(session, self._reply(session, text, intent, None, u.confidence, message("no_match", lang), "no_match", trace=trace))
+
+    def _out_of_scope(self, intent: str, lang: str) -> str:
+        """No government matter; or one this hall does not handle: say so, and where such matters go
+        when the knowledge says it (the hall FAQ ``elsewhere``, e.g. the 12345 hotline)."""
+        if intent != "out_of_hall":
+            return message("out_of_scope", lang)
+        where = next((f for f in self.kb.faq if f.id == "elsewhere"), None)
+        told = ((where.a_en or where.a) if lang == "en" else where.a) if where is not None else ""
+        return "\n".join(filter(None, [message("out_of_hall", lang), told, message("offer_person", lang)]))
 
     def _failed(self, session: Session, reply: Reply) -> Reply:
         """首问负责: never a dead end. Offer a person; after repeated failures, hand over."""
@@ -162,11 +196,38 @@ class Dialogue:
     def _reply(self, session: Session, text: str, intent: str, service: str | None, conf: float, answer: str, kind: str, *, trace: dict[str, Any] | None = None) -> Reply:
         return Reply(session.id, text, intent, service, round(conf, 4), answer, session.lang, kind, trace=trace or {})
 
-    def _answer(self, session: Session, text: str, intent: str, gid: str, conf: float, trace: dict[str, Any]) -> Reply:
-        guide = self.kb.guides[gid]
-        composed = compose_guide(guide, intent, session.lang)
+    def _answer(self, session: Session, text: str, intent: str, gid: str, conf: float, trace: dict[str, Any], aspects: list[str] | None = None) -> Reply:
+        guide = original = self.kb.guides[gid]
+        session.situations = checklist.merge(session.situations, checklist.stated(normalize(text)))
+        materials = intent == "ask_materials" or "ask_materials" in (aspects or [])
+        guide, moved = checklist.personalise(guide, session.situations) if materials else (guide, [])
+        if aspects and len(aspects) > 1:  # several questions about this service in one message
+            trace["aspects"] = aspects
+            composed = compose_aspects(guide, aspects, session.lang)
+        else:
+            composed = compose_guide(guide, intent, session.lang)
+        if moved:
+            lines = composed.text.split("\n")
+            composed.text = "\n".join([lines[0], *checklist.reason_lines(moved, session.lang), *lines[1:]])
+            composed.materials_detail = checklist.annotate(composed.materials_detail, guide, moved, session.lang)
+            trace["situations"] = list(session.situations)
         reply = self._reply(session, text, intent, gid, conf, composed.text, "answer", trace=trace)
         reply.materials, reply.materials_detail = composed.materials, composed.materials_detail
+        if materials and checklist.asks_agent(original, session.situations):
+            reply.choices = checklist.choices(session.lang)
+            reply.answer += "\n" + say("ask_agent", session.lang)
+        reply.online = online_info(guide, session.lang)
+        reply.guide = {"id": gid, "name": guide.name if session.lang == "zh" else guide.name_en, "updated_at": guide.updated_at.isoformat()}
+        session.last_service, session.failures = gid, 0
+        return reply
+
+    def _guide_faq(self, session: Session, text: str, intent: str, gid: str, conf: float, trace: dict[str, Any]) -> Reply | None:
+        """The guide's own FAQ when the question is one of them (and asks the same kind of thing)."""
+        match = guide_match(self.understanding.faq_matches(text, guide_id=gid, hall=False, min_overlap=GUIDE_MIN_OVERLAP))
+        if match is None or self.understanding.faq_intent(match) != intent:
+            return None
+        guide = self.kb.guides[gid]
+        reply = self._reply(session, text, intent, gid, conf, compose_faq(match, guide, session.lang), "faq", trace={**trace, "faq": {"id": match.entry.id, "score": round(match.score, 3)}})
         reply.online = online_info(guide, session.lang)
         reply.guide = {"id": gid, "name": guide.name if session.lang == "zh" else guide.name_en, "updated_at": guide.updated_at.isoformat()}
         session.last_service, session.failures = gid, 0

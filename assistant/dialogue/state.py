@@ -27,6 +27,7 @@ class Session:
     pending_choices: list[str] = field(default_factory=list)
     pending_intent: str | None = None
     failures: int = 0
+    situations: list[str] = field(default_factory=list)  # stated for the checklist: agent, minor, nonlocal ...
     ticket: str | None = None  # open handoff ticket number: the bot stays silent
     # a short form under way (booking, case look-up): plain JSON values, e.g. {"kind": "book", "step": "name", ...}
     task: dict[str, Any] | None = None

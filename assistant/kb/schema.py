@@ -307,5 +307,6 @@ class HallFAQ(_Strict):
     sample: bool = Field(default=True, title="示例数据")
     q: ShortText = Field(title="问题")
     a: Text = Field(title="解答")
+    also: list[ShortText] = Field(default_factory=list, title="其他问法")  # other ways people ask it (zh or en)
     q_en: ShortText | None = Field(default=None, title="问题（英文）")
     a_en: Text | None = Field(default=None, title="解答（英文）")

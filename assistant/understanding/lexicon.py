@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from assistant.kb.source import Knowledge
 from assistant.understanding.nlu_data import SERVICE_MARK
+from assistant.understanding.sounds import SoundIndex, word_runs
 from assistant.understanding.text import is_plain_name, normalize
 
 
@@ -19,6 +20,7 @@ class Lexicon:
     # derived from ``names`` by ``from_knowledge``:
     contained_in: dict[str, set[str]] = field(default_factory=dict)  # name -> other guides with a longer name holding it
     plain_names_of: dict[str, list[str]] = field(default_factory=dict)  # guide id -> its Chinese names without a question
+    sounds: SoundIndex | None = None  # the pinyin channel over the plain Chinese names
 
     @classmethod
     def from_knowledge(cls, kb: Knowledge) -> "Lexicon":
@@ -44,7 +46,17 @@ class Lexicon:
                 own = lex.names.get(short)
                 if own is not None and ids - own and not short.isascii():
                     lex.contained_in.setdefault(short, set()).update(ids - own)
+        # names, their runs of whole words of three characters or more (营业执照 in 营业执照补领换发),
+        # synonym terms and events of three or more
+        heard = [n for names in lex.plain_names_of.values() for n in names]
+        heard += [part for n in heard for part in word_runs(n) if len(part) >= 3]
+        heard += [w for w in (*lex.canonical, *lex.canonical.values(), *lex.event_names) if not w.isascii() and len(w) >= 3]
+        lex.sounds = SoundIndex(list(dict.fromkeys(heard)))
         return lex
+
+    def respell(self, text: str) -> str:
+        """Same-sounding misspellings of names replaced by the names (护招 -> 护照)."""
+        return self.sounds.respell(text) if self.sounds is not None else text
 
     def expand(self, text: str) -> str:
         """Append the canonical form of every variant found, so '驾照' also searches '驾驶证'."""

@@ -16,8 +16,10 @@ from assistant.understanding.text import is_plain_name
 
 INTENTS = (
     "ask_materials", "ask_online", "ask_process", "ask_duration", "ask_fee", "ask_location",
-    "request_human", "greet", "goodbye", "out_of_scope", "book_appointment", "check_progress",
+    "request_human", "greet", "goodbye", "out_of_scope", "out_of_hall", "ask_hall", "book_appointment", "check_progress",
 )  # fmt: skip
+# out_of_scope: no government matter at all; out_of_hall: a government matter no guide here covers
+OUT_OF_SCOPE = ("out_of_scope", "out_of_hall")
 SERVICE_INTENTS = INTENTS[:6]
 SERVICE_MARK = "□"
 _ENTITY = re.compile(r"\[([^\]]+)\](\{[^}]*\}|\([^)]*\))")
@@ -100,12 +102,30 @@ def generate_nlu(templates: dict[str, Any], kb: Knowledge, *, per_template: int 
                 entity = json.dumps({"entity": "service", "value": gid}, ensure_ascii=False)
                 names = [*surfaces[gid][0][:2], *surfaces[gid][1][:1], *rng.sample(surfaces[gid][0], min(2, len(surfaces[gid][0])))]
                 examples += [f"[{name}]{entity}" for name in dict.fromkeys(names)]
+        if intent == "out_of_hall":
+            examples += gap_examples(templates, rng)
+        if intent == "ask_hall":  # questions about the hall itself, from the hall FAQ (and its other phrasings)
+            examples += [q for f in kb.faq for q in (f.q, f.q_en, *f.also) if q]
         blocks.append({"intent": intent, "examples": "".join(f"- {e}\n" for e in dict.fromkeys(examples))})
     synonyms = []
     for gid in ids:
         names = [n for n in (*surfaces[gid][0], *surfaces[gid][1]) if n != gid]
         synonyms.append({"synonym": gid, "examples": "".join(f"- {n}\n" for n in names)})
     return {"version": "3.1", "nlu": blocks + synonyms}
+
+
+def gap_examples(templates: dict[str, Any], rng: random.Random) -> list[str]:
+    """Negatives from the catalogue's gaps: a matter no guide covers, asked the way services are asked
+    (the service intents' templates filled with the gap's name, no service entity)."""
+    gaps = templates.get("gaps") or {}
+    out = []
+    for lang in ("zh", "en"):
+        for name in gaps.get(lang, []):
+            for intent in templates.get("gap_intents", []):
+                pool = templates["intents"][intent].get(f"with_service_{lang}", [])
+                for template in rng.sample(pool, min(int(templates.get("gap_per_intent", 1)), len(pool))):
+                    out.append(template.replace("{service}", name))
+    return out
 
 
 class _LiteralDumper(yaml.SafeDumper):

@@ -63,6 +63,8 @@ class FlatIndex:
 
 
 class Retriever:
+    vector_store: VectorStore | None = None  # set when the semantic index is built with a cache dir
+
     def __init__(self, kb: Knowledge, encoder: Encoder | None, *, cache_dir: Path | None = None, progress: Progress | None = None) -> None:
         self.kb = kb
         self.ids = list(kb.guides)
@@ -89,11 +91,12 @@ class Retriever:
         self.passage_owner = np.asarray(owners, dtype=np.int64)
         key = hashlib.sha256(json.dumps(texts, ensure_ascii=False).encode() + self.encoder.key).hexdigest()[:16]
         cached = cache_dir / f"passages-{key}.npy" if cache_dir else None
+        # the content-keyed store of e5 vectors, also for other indexes of this knowledge (FAQ questions)
+        self.vector_store = store = VectorStore(cache_dir / "vectors.sqlite") if cache_dir else None
         if cached is not None and cached.exists():  # the same passages and the same encoder: nothing to do
             self.index = FlatIndex(np.load(cached, allow_pickle=False))
             return
         # otherwise only passages never encoded before go through e5 (the store keeps them by content)
-        store = VectorStore(cache_dir / "vectors.sqlite") if cache_dir else None
         vectors = self.encoder.finish(raw_vectors(self.encoder, texts, "passage", store, progress=progress))
         self.index = FlatIndex(vectors)
         if cached is not None:

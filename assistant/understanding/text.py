@@ -27,8 +27,23 @@ def normalize(text: str) -> str:
     return _SPACE.sub(" ", text).strip().lower()
 
 
+# What a person did not write as words: markup, links, addresses, ID/phone/card numbers (masked or not),
+# code-like tokens. Their Latin letters say nothing about the person's language.
+_NOT_WORDS = re.compile(
+    r"<[^>]{0,200}>|&[a-z]{2,8};|\]\([^)]*\)|(?:https?|ftp)://\S+|www\.\S+|[\w.+-]+@[\w-]+\.[\w.]+"
+    r"|\b[0-9][0-9a-z*]{5,}\b|\b[a-z]*\d[\w*]*\b|[*_`#=~|{}\[\]\\/]+",
+    re.IGNORECASE,
+)
+
+
+def words_only(text: str) -> str:
+    """``text`` without markup, links and numbers: what decides the language."""
+    return _NOT_WORDS.sub(" ", text)
+
+
 def detect_lang(text: str) -> str:
-    """'zh' if the text has Chinese characters and not mostly Latin letters, else 'en'."""
+    """'zh' if the words have Chinese characters and not mostly Latin letters, else 'en'."""
+    text = words_only(text)
     cjk = len(_CJK.findall(text))
     latin = len(_LATIN.findall(text))
     return "zh" if cjk and cjk * 3 >= latin else ("en" if latin else "zh")

@@ -29,6 +29,8 @@ def material_rows(materials: list[dict[str, Any]], lang: str, s: dict[str, str])
         condition = name_of(m, lang, "condition")
         if not required and condition:
             detail = f"{s['conditional']}：{condition}（{detail}）" if lang == "zh" else f"{s['conditional']}: {condition} ({detail})"
+        elif m.get("reason"):  # moved into the list by the visitor's situation (the personal checklist)
+            detail = f"{m['reason']}（{detail}）" if lang == "zh" else f"{m['reason']} ({detail})"
         rows.append({"title": name_of(m, lang), "detail": detail, "required": required})
     return rows
 

@@ -1,0 +1,114 @@
+"""FAQ retrieval: the hall's questions (knowledge/faq.yaml) and every guide's FAQ, searched with the
+same encoder and character n-grams as the guides. Built from the knowledge base, so an FAQ added in
+the review queue is found after the next rebuild.
+
+A guide FAQ is compared with the service name masked on both sides (□要先登报吗 vs □要带什么):
+the service is already decided by the guide retrieval; what must match is the question about it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from assistant.kb.source import Knowledge
+from assistant.understanding.e5 import Encoder
+from assistant.understanding.vectors import VectorStore, raw_vectors
+from assistant.understanding.lexicon import Lexicon
+from assistant.understanding.nlu_data import SERVICE_MARK
+from assistant.understanding.text import char_ngrams, normalize
+
+# Words every question has; they say nothing about which FAQ is meant.
+_FILLER = set("吗呢啊吧呀的了么是要有没在去我你您请问一下可以能不什么怎么哪里多少 ?？,，。!！、")
+
+
+@dataclass(frozen=True)
+class FaqEntry:
+    id: str  # hall FAQ id, or "<guide id>#<n>"
+    q: str
+    a: str
+    q_en: str | None
+    a_en: str | None
+    guide_id: str | None  # None for a hall question
+
+
+@dataclass(frozen=True)
+class FaqMatch:
+    entry: FaqEntry
+    score: float  # 0..1: embedding similarity of the questions, lifted by shared content characters
+    semantic: float
+    overlap: float
+
+
+def entries_of(kb: Knowledge) -> list[tuple[FaqEntry, list[str]]]:
+    """Every FAQ with the question texts it is found by."""
+    out = []
+    for f in kb.faq:
+        out.append((FaqEntry(f.id, f.q, f.a, f.q_en, f.a_en, None), [f.q, *([f.q_en] if f.q_en else []), *f.also]))
+    for gid, guide in kb.guides.items():
+        for n, f in enumerate(guide.faq):
+            out.append((FaqEntry(f"{gid}#{n}", f.q, f.a, f.q_en, f.a_en, gid), [f.q, *([f.q_en] if f.q_en else [])]))
+    return out
+
+
+def _content(text: str) -> set[str]:
+    """Content characters and bigrams (Latin words whole) outside the service placeholder."""
+    grams = {g for g in char_ngrams(text.replace(SERVICE_MARK, " "), (1, 2)) if not set(g) <= _FILLER}
+    return grams
+
+
+def _overlap(mine: set[str], theirs: set[str]) -> float:
+    return len(mine & theirs) / max(1, min(len(mine), len(theirs))) if mine and theirs else 0.0
+
+
+class FaqIndex:
+    def __init__(self, kb: Knowledge, encoder: Encoder | None, lexicon: Lexicon, store: VectorStore | None = None) -> None:
+        self.lexicon = lexicon
+        self.entries: list[FaqEntry] = []
+        texts: list[str] = []
+        owners: list[int] = []
+        for entry, questions in entries_of(kb):
+            self.entries.append(entry)
+            for q in questions:
+                texts.append(self._masked(normalize(q), entry.guide_id))
+                owners.append(len(self.entries) - 1)
+        self.texts, self.owners = texts, np.asarray(owners, dtype=np.int64)
+        self.grams = [_content(t) for t in texts]
+        self.encoder = encoder
+        # from the content-keyed store when there is one: a start encodes only FAQ questions never seen before
+        self.vectors = encoder.finish(raw_vectors(encoder, texts, "query", store)) if encoder is not None and texts else np.zeros((0, 384), dtype=np.float32)
+
+    def _masked(self, text: str, guide_id: str | None) -> str:
+        """The question with its service name replaced by the placeholder (a guide FAQ only)."""
+        if guide_id is None:
+            return text
+        marked = self.lexicon.mark_service(text)
+        return marked if marked != text else self.lexicon.mark_near_name(text, guide_id, min_len=2)
+
+    def search(self, text: str, *, guide_id: str | None = None, hall: bool = True, k: int = 3, query_vec: np.ndarray | None = None, min_overlap: float = 0.0) -> list[FaqMatch]:
+        """The best FAQs for ``text``: the hall's (``hall``) and, given ``guide_id``, that guide's.
+        ``query_vec``: the embedding of ``text`` when already computed (used when nothing is masked);
+        ``min_overlap``: only questions sharing this much content are compared (saves the encoding)."""
+        if not self.entries:
+            return []
+        query = self._masked(normalize(text), guide_id) if guide_id else normalize(text)
+        grams = _content(query)
+        allowed = np.array([(e.guide_id is None and hall) or (guide_id is not None and e.guide_id == guide_id) for e in self.entries])
+        rows = np.flatnonzero(allowed[self.owners])
+        overlaps = np.array([_overlap(grams, self.grams[r]) for r in rows], dtype=np.float64)
+        keep = overlaps >= min_overlap
+        rows, overlaps = rows[keep], overlaps[keep]
+        if not len(rows):
+            return []
+        if self.encoder is not None and len(self.vectors):
+            qv = query_vec if query_vec is not None and query == normalize(text) else self.encoder.encode([query], "query")[0]
+            sims = self.vectors[rows] @ qv
+        else:
+            sims = np.zeros(len(rows), dtype=np.float32)
+        best: dict[int, FaqMatch] = {}
+        for row, sim, overlap in zip(rows, sims, overlaps):
+            score = float(sim) * 0.7 + overlap * 0.3
+            owner = int(self.owners[row])
+            if owner not in best or score > best[owner].score:
+                best[owner] = FaqMatch(self.entries[owner], score, float(sim), float(overlap))
+        return sorted(best.values(), key=lambda m: -m.score)[:k]

@@ -1,0 +1,48 @@
+"""The pinyin channel respells same-sounding misspellings of names, and nothing else."""
+
+from pathlib import Path
+
+import pytest
+
+from assistant.kb.source import load_knowledge
+from assistant.understanding.lexicon import Lexicon
+from assistant.understanding.sounds import SoundIndex, syllables
+
+KNOWLEDGE = Path(__file__).resolve().parents[2] / "knowledge"
+
+
+@pytest.fixture(scope="module")
+def lexicon() -> Lexicon:
+    kb, _ = load_knowledge(KNOWLEDGE)
+    return Lexicon.from_knowledge(kb)
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [("护招要带什么", "护照要带什么"), ("户口迁如怎么办", "户口迁入怎么办"), ("营业执找丢了", "营业执照丢了"), ("身份正丢了", "身份证丢了"),
+     ("离昏登记", "离婚登记"), ("公基金提取", "公积金提取")],
+)  # fmt: skip
+def test_same_sounding_names_are_respelled(lexicon, typed, meant):
+    assert lexicon.respell(typed) == meant
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["护照要带什么", "车子年审可以手机上办吗", "节假日办不办", "我家老人不会用手机", "早上好", "有几种办理渠道", "", "<b>x</b>", "a" * 2000, "12345"],
+)
+def test_correct_text_is_left_alone(lexicon, text):
+    assert lexicon.respell(text) == text
+
+
+def test_a_sound_shared_by_two_names_respells_neither():
+    index = SoundIndex(["公式", "公事"])  # gong shi, both
+    assert index.respell("公示要多久") == "公示要多久"
+
+
+def test_syllables_keep_one_per_character():
+    assert syllables("护照A1") == ["hu", "zhao", "A", "1"]
+
+
+def test_a_typo_finds_its_guide(assistant):
+    reply = assistant.ask("户口迁如要什么材料")
+    assert reply.service == "hukou-transfer" and reply.kind == "answer"
