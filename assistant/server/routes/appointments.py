@@ -220,7 +220,7 @@ async def check_in(code: str, user: WindowStaff, state: StateDep) -> BookingOut:
         with state.db.session() as s:
             row = handoff.create_ticket(
                 s, session_id=f"appointment:{booking_code}", channel="kiosk", lang="zh", guide=guide, transcript=[],
-                reason="appointment", prefix=PRIORITY + area_of(guide),
+                reason=handoff.PRIORITY_REASON, prefix=PRIORITY + area_of(guide),
             )  # fmt: skip
             return row.number
 
