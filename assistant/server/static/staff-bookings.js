@@ -50,7 +50,10 @@
     });
   }
 
-  function load() { api("GET", "/api/v1/staff/appointments/today").then(render).catch(function (e) { $("st-booking-result").textContent = e.message; }); }
+  function load() {
+    var day = $("st-booking-day").value, q = day ? "?date=" + encodeURIComponent(day) : "";
+    api("GET", "/api/v1/staff/appointments/today" + q).then(render).catch(function (e) { $("st-booking-result").textContent = e.message; });
+  }
 
   function checkIn(code) {
     code = (code || "").trim().toUpperCase();
@@ -74,6 +77,7 @@
     }).catch(function () { setTimeout(start, 2000); });
   }
 
+  $("st-booking-day").addEventListener("change", load);
   $("st-checkin").addEventListener("click", function () { checkIn($("st-booking-code").value); });
   $("st-booking-code").addEventListener("keydown", function (e) { if (e.key === "Enter") { e.preventDefault(); checkIn(e.target.value); } });
   start();
