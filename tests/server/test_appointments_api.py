@@ -191,3 +191,11 @@ def test_booking_through_the_chat_api(client):
     assert png.status_code == 200 and png.content[:4] == b"\x89PNG"
     assert client.get(f"{API}/{code}", params={"check": "5678"}).json()["name"] == "赵六"
     assert client.get(f"{API}/NOPE1234/qr.png").status_code == 422
+
+
+def test_slots_as_rasa_buttons(client):
+    sender = "rasa-" + __import__("uuid").uuid4().hex[:10]
+    out = client.post("/webhooks/rest/webhook", json={"sender": sender, "message": "book a time for my residence permit"}).json()
+    assert out[0]["buttons"] and out[0]["buttons"][0]["payload"].startswith("choose:")
+    picked = client.post("/webhooks/rest/webhook", json={"sender": sender, "message": out[0]["buttons"][0]["payload"]}).json()
+    assert "What name" in picked[0]["text"]
