@@ -213,6 +213,12 @@ class KioskApp(App):
         name = self.guide.get("name_en" if self.lang == "en" else "name", "")
         self.ask(f"{name} what do I need" if self.lang == "en" else f"{name}需要什么材料")
 
+    def book_guide(self) -> None:
+        """Book a visit for the guide on screen: the conversation offers its free slots as buttons,
+        then asks the name and mobile; the confirmation shows the booking code."""
+        name = self.guide.get("name_en" if self.lang == "en" else "name", "")
+        self.ask(f"book a time for {name}" if self.lang == "en" else f"预约办理{name}")
+
     # --- end of a conversation: the rating prompt ---------------------------------------------------
     def finish(self) -> None:
         """The person is done: ask for a rating of the ticket, or else of the last answer."""

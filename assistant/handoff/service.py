@@ -19,6 +19,7 @@ from assistant.privacy import mask
 GENERAL_WINDOW = "综合受理窗口 Z01"
 MINUTES_PER_TICKET = 6
 OPEN = ("waiting", "claimed", "called")
+PRIORITY_REASON = "appointment"  # a checked-in booking: served before walk-ins of its day
 
 
 class NotFound(LookupError):
@@ -60,9 +61,10 @@ def waiting_ahead(db: DBSession, *, ticket: TicketRow) -> int:
     are never counted ahead of anyone, and such a ticket itself has no one ahead of it."""
     if carried_over(ticket):
         return 0
-    return db.scalar(
-        select(func.count()).select_from(TicketRow).where(TicketRow.status == "waiting", TicketRow.day == ticket.day, TicketRow.id < ticket.id)
-    ) or 0
+    ahead = [TicketRow.status == "waiting", TicketRow.day == ticket.day, TicketRow.id < ticket.id]
+    if ticket.reason == PRIORITY_REASON:  # a booked visitor waits only behind other booked visitors
+        ahead.append(TicketRow.reason == PRIORITY_REASON)
+    return db.scalar(select(func.count()).select_from(TicketRow).where(*ahead)) or 0
 
 
 def info(db: DBSession, *, ticket: TicketRow) -> TicketInfo:
@@ -136,7 +138,8 @@ def get_ticket(db: DBSession, *, number: str) -> TicketRow:
 
 
 def list_tickets(db: DBSession, *, statuses: tuple[str, ...] = OPEN) -> list[TicketRow]:
-    return list(db.scalars(select(TicketRow).where(TicketRow.status.in_(statuses)).order_by(TicketRow.id)))
+    query = select(TicketRow).where(TicketRow.status.in_(statuses))
+    return list(db.scalars(query.order_by(TicketRow.reason != PRIORITY_REASON, TicketRow.id)))  # booked visitors first
 
 
 def add_message(db: DBSession, *, ticket: TicketRow, role: str, text: str, author: str | None = None) -> TicketMessageRow:

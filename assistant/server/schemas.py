@@ -85,6 +85,7 @@ class ChatOut(BotReply):
 
     guide: GuideLink | None = None  # type: ignore[assignment]
     qr_url: str | None = None  # QR code of the online entry, when there is one
+    appointment_urls: dict[str, str] | None = None  # a confirmed booking's QR code and calendar file
 
 
 class RatingOut(BaseModel):
@@ -105,7 +106,9 @@ def chat_out(reply: BotReply) -> ChatOut:
     data = reply.model_dump(exclude={"buttons", "guide"})
     guide = GuideLink(**reply.guide.model_dump(), url=f"/guides/{reply.guide.id}") if reply.guide else None
     qr = f"/api/v1/guides/{reply.service}/qr.png" if reply.service and reply.online.get("available") else None
-    return ChatOut(**data, guide=guide, qr_url=qr)
+    booked = reply.appointment
+    urls = {"qr": f"/api/v1/appointments/{booked.code}/qr.png", "ics": f"/api/v1/appointments/{booked.code}.ics"} if booked else None
+    return ChatOut(**data, guide=guide, qr_url=qr, appointment_urls=urls)
 
 
 class GuideSummary(BaseModel):

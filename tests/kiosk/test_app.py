@@ -25,7 +25,7 @@ drive.headless_env(WIDTH, HEIGHT)
 def embedded(assistant) -> EmbeddedBackend:
     from assistant.service import Assistant
 
-    return EmbeddedBackend(Assistant(assistant.engine, assistant.storage, staffed=False))
+    return EmbeddedBackend(Assistant(assistant.engine, assistant.storage, staffed=False, bookings=assistant.bookings, cases=assistant.cases))
 
 
 @pytest.fixture(scope="module")
@@ -157,6 +157,31 @@ def test_choice_buttons_come_from_the_reply(app: Any) -> None:
     buttons = app.last_reply.get("buttons", [])
     shown = [w.text for w in drive.walk(app.screen("chat").ids.messages) if type(w).__name__ == "KButton"]
     assert shown == [b["title"] for b in buttons]
+
+
+def test_book_a_visit_from_a_guide(app: Any, assistant) -> None:
+    app.open_guide("passport")
+    drive.wait_until(lambda: app.current == "guide", 30, "guide detail")
+    drive.tap(app.screen("guide").ids.book)
+    drive.wait_until(lambda: app.last_reply.get("buttons"), 30, "free slots")
+    assert app.current == "chat" and app.last_reply["intent"] == "book_appointment"
+    first = app.last_reply["buttons"][0]
+    slot = next(w for w in drive.walk(app.screen("chat").ids.messages) if type(w).__name__ == "KButton" and w.text == first["title"])
+    drive.tap(slot)
+    drive.wait_until(lambda: "姓名" in app.last_reply.get("answer", ""), 30, "the name question")
+    app.ask("孙七")
+    drive.wait_until(lambda: "手机" in app.last_reply.get("answer", ""), 30, "the mobile question")
+    app.ask("13612345678")
+    drive.wait_until(lambda: app.last_reply.get("appointment"), 30, "the confirmation")
+    code = app.last_reply["appointment"]["code"]
+    assert code in drive.find(app.screen("chat").ids.messages, code).raw  # the code is on screen
+    assert assistant.bookings.get(code, "5678").slot == first["payload"].removeprefix("choose:")
+
+
+def test_no_booking_for_a_fully_online_service(app: Any) -> None:
+    app.open_guide("company-registration")
+    drive.wait_until(lambda: app.current == "guide", 30, "guide detail")
+    assert app.screen("guide").ids.book.disabled
 
 
 def test_talk_to_a_person_gets_a_ticket_from_the_real_server_then_rating(app: Any, live: LiveServer, embedded, trained_settings) -> None:

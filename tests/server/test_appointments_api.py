@@ -175,3 +175,27 @@ def test_case_progress(client):
         r = client.get(f"/api/v1/cases/{bad}", params={"check": "1234"})
         assert r.status_code == 422 and "格式不对" in r.json()["detail"]
     assert client.get("/api/v1/cases/SL202611200001").status_code == 422
+
+
+def test_booking_through_the_chat_api(client):
+    sid = "book-" + __import__("uuid").uuid4().hex[:12]
+    chat = lambda text: client.post("/api/v1/chat", json={"session_id": sid, "text": text}).json()  # noqa: E731
+    first = chat("预约后天上午办居住证")
+    assert first["buttons"] and first["buttons"][0]["payload"].startswith("choose:")
+    chat(first["buttons"][0]["payload"])
+    chat("赵六")
+    done = chat("13712345678")
+    code = done["appointment"]["code"]
+    assert done["appointment_urls"] == {"qr": f"{API}/{code}/qr.png", "ics": f"{API}/{code}.ics"}
+    png = client.get(done["appointment_urls"]["qr"])
+    assert png.status_code == 200 and png.content[:4] == b"\x89PNG"
+    assert client.get(f"{API}/{code}", params={"check": "5678"}).json()["name"] == "赵六"
+    assert client.get(f"{API}/NOPE1234/qr.png").status_code == 422
+
+
+def test_slots_as_rasa_buttons(client):
+    sender = "rasa-" + __import__("uuid").uuid4().hex[:10]
+    out = client.post("/webhooks/rest/webhook", json={"sender": sender, "message": "book a time for my residence permit"}).json()
+    assert out[0]["buttons"] and out[0]["buttons"][0]["payload"].startswith("choose:")
+    picked = client.post("/webhooks/rest/webhook", json={"sender": sender, "message": out[0]["buttons"][0]["payload"]}).json()
+    assert "What name" in picked[0]["text"]

@@ -153,6 +153,19 @@ async def calendar(code: str, state: StateDep, lang: Lang = "zh") -> Response:
     return Response(text, media_type="text/calendar; charset=utf-8", headers={"Content-Disposition": f'attachment; filename="{b.code}.ics"'})
 
 
+@router.get("/{code}/qr.png", response_class=Response, responses={200: {"content": {"image/png": {}}}})
+async def qr(code: str, state: StateDep, lang: Lang = "zh") -> Response:
+    """A QR code of the booking code, for the check-in scanner at the hall."""
+    import io
+
+    import segno
+
+    b = await run(state.assistant.bookings.get, lang, code)
+    buf = io.BytesIO()
+    segno.make(b.code, error="m").save(buf, kind="png", scale=6, border=2)
+    return Response(buf.getvalue(), media_type="image/png")
+
+
 @router.get("/{code}")
 async def look_up(code: str, state: StateDep, check: Annotated[str | None, Query(max_length=10)] = None, lang: Lang = "zh") -> BookingOut:
     """A booking by its code; with ?check= (the mobile's last four digits) also the name and masked mobile."""
@@ -207,7 +220,7 @@ async def check_in(code: str, user: WindowStaff, state: StateDep) -> BookingOut:
         with state.db.session() as s:
             row = handoff.create_ticket(
                 s, session_id=f"appointment:{booking_code}", channel="kiosk", lang="zh", guide=guide, transcript=[],
-                reason="appointment", prefix=PRIORITY + area_of(guide),
+                reason=handoff.PRIORITY_REASON, prefix=PRIORITY + area_of(guide),
             )  # fmt: skip
             return row.number
 

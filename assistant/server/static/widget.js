@@ -115,6 +115,10 @@
         return date ? "（更新于 " + date + "）" : "";
       },
       ticketTitle: "排队信息",
+      bookingTitle: "预约凭证",
+      bookingCode: "预约码",
+      bookingQrAlt: "预约码二维码，到大厅签到时出示",
+      bookingIcs: "加入手机日历",
       ticketNumber: "排队号",
       // exactly the statuses of assistant/handoff (waiting | claimed | called | closed)
       status: {
@@ -187,6 +191,10 @@
         return date ? " (updated " + date + ")" : "";
       },
       ticketTitle: "Your queue ticket",
+      bookingTitle: "Your booking",
+      bookingCode: "Booking code",
+      bookingQrAlt: "QR code of the booking code, to show at check-in",
+      bookingIcs: "Add to calendar",
       ticketNumber: "Number",
       status: {
         waiting: "Waiting",
@@ -669,6 +677,20 @@
     if (st) box.appendChild(el("div", { class: "ha-ticket-status", text: st }));
   }
 
+  // a confirmed booking: the code large, its QR code (shown at check-in) and a calendar file
+  function renderBooking(reply, L) {
+    var a = reply.appointment, urls = reply.appointment_urls || {};
+    var box = el("div", { class: "ha-ticket ha-booking", role: "status", "data-booking-code": String(a.code) });
+    box.appendChild(el("div", { class: "ha-ticket-title", text: L.bookingTitle }));
+    box.appendChild(el("p", { class: "ha-ticket-line" }, [L.bookingCode + " ", el("strong", { class: "ha-ticket-number ha-booking-code", text: String(a.code) })]));
+    box.appendChild(el("p", { class: "ha-ticket-line", text: String(a.day) + " " + String(a.start) + "-" + String(a.end) + " · " + String(a.windows) }));
+    var qr = urls.qr ? safeUrl(urls.qr, SERVER) : null;
+    if (qr) box.appendChild(el("img", { class: "ha-qr", src: qr, alt: L.bookingQrAlt, width: "120", height: "120" }));
+    var ics = urls.ics ? safeUrl(urls.ics, SERVER) : null;
+    if (ics) box.appendChild(el("a", { class: "ha-online ha-booking-ics", href: ics, download: String(a.code) + ".ics", text: L.bookingIcs }));
+    return box;
+  }
+
   function renderTicket(ticket, L) {
     var box = el("div", { class: "ha-ticket", role: "status" });
     fillTicket(box, ticket, L);
@@ -792,6 +814,7 @@
     }
 
     if (reply.ticket && typeof reply.ticket === "object") b.appendChild(renderTicket(reply.ticket, L));
+    if (reply.appointment && typeof reply.appointment === "object") b.appendChild(renderBooking(reply, L));
 
     var items = Array.isArray(reply.buttons) && reply.buttons.length ? reply.buttons : [];
     if (!items.length && Array.isArray(reply.choices)) {
