@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from assistant.db import Database
-from assistant.server.auth import add_user
+from assistant.accounts.service import add_user
 from tests.conftest import _postgres_url, _reset_postgres, required
 from tests.utils.cluster import Nginx, Worker, copy_data_dir, worker_env
 from tests.utils.live import STAFF
