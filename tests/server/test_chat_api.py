@@ -12,7 +12,7 @@ def sid():
 def test_health_and_ready(client):
     assert client.get("/healthz").json() == {"status": "ok"}
     ready = client.get("/readyz").json()
-    assert ready == {"ready": True, "models": True, "database": True}
+    assert ready == {"ready": True, "models": True, "database": True, "redis": "not configured: one process"}
 
 
 def test_chat_answers_with_materials_link_source_and_qr(client):
