@@ -97,6 +97,14 @@ def refuse(exc: BookingError, lang: str) -> HTTPException:
     return HTTPException(exc.status, say(exc.key, lang, **exc.values))
 
 
+class DayBookings(BaseModel):
+    areas: dict[str, list[BookingOut]]  # window area -> the day's bookings, in slot order
+
+
+class ClosedDays(BaseModel):
+    closed: dict[str, str]  # day (YYYY-MM-DD) -> reason
+
+
 def out(b: Booking, lang: str, *, private: bool = False, message: str | None = None) -> BookingOut:
     en = lang == "en"
     return BookingOut(
@@ -145,7 +153,7 @@ async def book(body: BookIn, state: StateDep) -> BookingOut:
     return out(b, body.lang, private=True)
 
 
-@router.get("/{code}.ics")
+@router.get("/{code}.ics", response_class=Response, responses={200: {"content": {"text/calendar": {}}}})
 async def calendar(code: str, state: StateDep, lang: Lang = "zh") -> Response:
     """The booking as a calendar event."""
     b = await run(state.assistant.bookings.get, lang, code)
@@ -205,11 +213,11 @@ async def case(number: str, request: Request, state: StateDep, check: Annotated[
 
 
 @staff.get("/today")
-async def today(user: WindowStaff, state: StateDep, date: Annotated[str | None, Query(max_length=10)] = None) -> dict[str, Any]:
+async def today(user: WindowStaff, state: StateDep, date: Annotated[str | None, Query(max_length=10)] = None) -> DayBookings:
     """Bookings of a day (today unless ?date=) per window area; ended slots without a check-in are no-shows."""
     day = _day(date, "zh") if date else None
     areas = await asyncio.to_thread(state.assistant.bookings.day_bookings, day)
-    return {"areas": {area: [out(b, "zh", private=True).model_dump() for b in items] for area, items in sorted(areas.items())}}
+    return DayBookings(areas={area: [out(b, "zh", private=True) for b in items] for area, items in sorted(areas.items())})
 
 
 @staff.post("/{code}/check-in")
@@ -234,13 +242,13 @@ class CloseDayIn(Clean):
 
 
 @staff.put("/closed-days/{date}")
-async def close_day(date: str, body: CloseDayIn, user: WindowStaff, state: StateDep) -> dict[str, Any]:
+async def close_day(date: str, body: CloseDayIn, user: WindowStaff, state: StateDep) -> ClosedDays:
     """Close a day for bookings (a holiday); existing bookings stay and are listed for staff to call."""
     await asyncio.to_thread(state.assistant.bookings.close_day, _day(date, "zh"), body.reason)
-    return {"closed": await asyncio.to_thread(state.assistant.bookings.closed_days)}
+    return ClosedDays(closed=await asyncio.to_thread(state.assistant.bookings.closed_days))
 
 
 @staff.delete("/closed-days/{date}")
-async def open_day(date: str, user: WindowStaff, state: StateDep) -> dict[str, Any]:
+async def open_day(date: str, user: WindowStaff, state: StateDep) -> ClosedDays:
     await asyncio.to_thread(state.assistant.bookings.open_day, _day(date, "zh"))
-    return {"closed": await asyncio.to_thread(state.assistant.bookings.closed_days)}
+    return ClosedDays(closed=await asyncio.to_thread(state.assistant.bookings.closed_days))
