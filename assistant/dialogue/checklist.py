@@ -78,8 +78,9 @@ SITUATIONS = (
     ),
 )
 BY_ID = {s.id: s for s in SITUATIONS}
-# a material for a child's guardian is not one for an agent, though its condition says 代为申领
-_OWNER_FIRST = ("minor",)
+# a material for a child's guardian is not one for an agent, though its condition says 代为申领; and
+# 非示例市户籍随迁子女 is about the hukou, though it says 子女
+_OWNER_FIRST = ("nonlocal", "minor")
 
 
 def stated(text: str) -> list[str]:
