@@ -45,7 +45,7 @@ SITUATIONS = (
     Situation(
         "minor",
         re.compile(r"孩子|小孩|儿子|女儿|宝宝|婴儿|新生儿|未成年|未满1[68]|闺女|娃|my (?:child|son|daughter|kid|baby)|for a child|minor", re.I),
-        re.compile(r"未成年|未满1[68]|监护人|新生儿|婴儿|子女"),
+        re.compile(r"未成年|未满1[68]|监护人|新生儿|婴儿"),
     ),
     Situation(
         "nonlocal",
