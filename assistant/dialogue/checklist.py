@@ -45,7 +45,7 @@ SITUATIONS = (
     Situation(
         "minor",
         re.compile(r"孩子|小孩|儿子|女儿|宝宝|婴儿|新生儿|未成年|未满1[68]|闺女|娃|my (?:child|son|daughter|kid|baby)|for a child|minor", re.I),
-        re.compile(r"未成年|未满1[68]|监护人|新生儿|婴儿|子女"),
+        re.compile(r"未成年|未满1[68]|监护人|新生儿|婴儿"),
     ),
     Situation(
         "nonlocal",
@@ -78,8 +78,9 @@ SITUATIONS = (
     ),
 )
 BY_ID = {s.id: s for s in SITUATIONS}
-# a material for a child's guardian is not one for an agent, though its condition says 代为申领
-_OWNER_FIRST = ("minor",)
+# a material for a child's guardian is not one for an agent, though its condition says 代为申领; and
+# 非示例市户籍随迁子女 is about the hukou, though it says 子女
+_OWNER_FIRST = ("nonlocal", "minor")
 
 
 def stated(text: str) -> list[str]:

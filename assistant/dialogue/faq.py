@@ -11,8 +11,13 @@ from assistant.understanding.faq import FaqMatch
 HALL_MIN = 0.68  # a hall question: similarity of the questions (embedding, lifted by shared characters)
 HALL_MIN_ASKED = 0.45  # ... when the intent model says the question is about the hall (ask_hall)
 HALL_MIN_IN_CONTEXT = 0.8  # after a service was discussed, "在哪办" more likely means that service
-GUIDE_MIN = 0.55  # a guide FAQ: the service is already decided, the question must match ...
+GUIDE_MIN = 0.5  # a guide FAQ: the service is already decided, the question must match ...
 GUIDE_MIN_OVERLAP = 0.4  # ... in its own words too, and ask the same kind of thing (checked by the caller)
+GUIDE_SURE, GUIDE_SURE_OVERLAP = 0.75, 0.6  # ... unless it is this near: then it is that question
+
+
+def sure(match: FaqMatch) -> bool:
+    return match.score >= GUIDE_SURE and match.overlap >= GUIDE_SURE_OVERLAP
 
 
 def hall_match(matches: list[FaqMatch], *, in_context: bool, asked: bool) -> FaqMatch | None:

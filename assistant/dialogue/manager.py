@@ -10,6 +10,7 @@ from assistant.dialogue import checklist
 from assistant.dialogue.compose import compose_event, compose_guide, message, online_info
 from assistant.dialogue.several import compose_aspects
 from assistant.dialogue.faq import GUIDE_MIN_OVERLAP, compose_faq, guide_match, hall_match
+from assistant.dialogue.faq import sure as faq_sure
 from assistant.dialogue.words import say
 from assistant.dialogue.state import Session
 from assistant.kb.source import Knowledge
@@ -224,7 +225,7 @@ class Dialogue:
     def _guide_faq(self, session: Session, text: str, intent: str, gid: str, conf: float, trace: dict[str, Any]) -> Reply | None:
         """The guide's own FAQ when the question is one of them (and asks the same kind of thing)."""
         match = guide_match(self.understanding.faq_matches(text, guide_id=gid, hall=False, min_overlap=GUIDE_MIN_OVERLAP))
-        if match is None or self.understanding.faq_intent(match) != intent:
+        if match is None or not (faq_sure(match) or intent in self.understanding.faq_intents(match)):
             return None
         guide = self.kb.guides[gid]
         reply = self._reply(session, text, intent, gid, conf, compose_faq(match, guide, session.lang), "faq", trace={**trace, "faq": {"id": match.entry.id, "score": round(match.score, 3)}})

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.kb.source import Knowledge
-from assistant.understanding.aspects import aspects
+from assistant.understanding.aspects import aspects, clauses
 from assistant.understanding.calibration import Calibrator, features
 from assistant.understanding.e5 import E5, is_bundled, open_encoder, save_bundled
 from assistant.understanding.faq import FaqIndex, FaqMatch
@@ -72,7 +72,7 @@ class Understanding:
     def __init__(self, kb: Knowledge, retriever: Retriever, intents: IntentModel, calibrator: Calibrator, shortcut: Shortcut | None = None) -> None:
         self.kb, self.retriever, self.intents, self.calibrator, self.shortcut = kb, retriever, intents, calibrator, shortcut
         self.faq = FaqIndex(kb, retriever.encoder, retriever.lexicon, retriever.vector_store)
-        self._faq_intents: dict[str, str] = {}
+        self._faq_intents: dict[str, set[str]] = {}
 
     @classmethod
     def load(cls, kb: Knowledge, model_dir: Path, *, cache_dir: Path | None = None, progress: Progress | None = None) -> "Understanding":
@@ -108,11 +108,13 @@ class Understanding:
     def faq_matches(self, text: str, *, guide_id: str | None = None, hall: bool = True, vector: np.ndarray | None = None, min_overlap: float = 0.0) -> list[FaqMatch]:
         return self.faq.search(text, guide_id=guide_id, hall=hall, query_vec=vector, min_overlap=min_overlap)
 
-    def faq_intent(self, match: FaqMatch) -> str:
-        """What the FAQ's own question asks (materials, fee ...), by the same intent model; cached."""
+    def faq_intents(self, match: FaqMatch) -> set[str]:
+        """What the FAQ's own question asks (materials, fee ...; each of its clauses), by the same intent
+        model; cached."""
         key = match.entry.id
         if key not in self._faq_intents:
-            self._faq_intents[key] = self.understand(match.entry.q).intent.intent
+            parts = [match.entry.q, *clauses(match.entry.q)]
+            self._faq_intents[key] = {self.understand(p).intent.intent for p in dict.fromkeys(parts)}
         return self._faq_intents[key]
 
     def understand(self, text: str) -> Understood:
