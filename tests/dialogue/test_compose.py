@@ -124,3 +124,20 @@ def test_notes_that_change_what_to_bring_are_in_the_answer(kb):
 def test_residence_permit_conditions_for_guardians_and_lost_permits(kb):
     conditions = " ".join(m.condition or "" for m in kb.guides["residence-permit"].materials)
     assert "未满16周岁" in conditions and "遗失" in conditions
+
+
+def test_visits_zero_only_where_true(kb):
+    """Vehicle inspection is 0 visits only for test-exempt vehicles; the licence renewal's medical check
+    is a trip, and its photo is a material."""
+    inspection = compose_guide(kb.guides["vehicle-inspection-mark"], "ask_materials", "zh").text
+    assert "免检车辆在交管12123网上申领跑0次，否则1次" in inspection
+    renewal = kb.guides["driving-licence-renewal"]
+    assert renewal.visits >= 1 and renewal.online_level.value == "partial"
+    assert any("照片" in m.name for m in renewal.materials)
+
+
+def test_sample_amounts_and_tax_rates(kb):
+    rent = " ".join(f.a for f in kb.guides["housing-fund-withdrawal-rent"].faq)
+    assert "广州" not in rent and "深圳" not in rent and "示例市现行标准" in rent
+    invoice = " ".join(f.a for f in kb.guides["invoice-issuance"].faq)
+    assert "出租不动产不适用1%征收率" in invoice
