@@ -91,6 +91,8 @@ def online_line(guide: Guide, lang: str) -> str:
         text = say("online_full", lang, url=url)
     else:
         key = f"online_{level.value}" if steps and _zh(lang) else f"online_{level.value}_plain"  # the steps are written in Chinese only
+        if level is OnlineLevel.partial and guide.visits_paths:  # the visit count depends on a choice
+            key = "online_partial_paths"
         text = say(key, lang, url=url, steps=steps, visits=guide.visits)
     if guide.channels.mini_program and _zh(lang):
         text += say("online_app", lang, app=guide.channels.mini_program)

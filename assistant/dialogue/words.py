@@ -46,6 +46,8 @@ WORDS: dict[str, tuple[str, str]] = {
                        "Online: you can {steps} online at {url}, but you still need to come in ({visits} visit(s))."),
     "online_partial_plain": ("网上办理：部分环节可在网上办理，但仍需到现场{visits}次。入口 {url}",
                              "Online: some steps can be done online at {url}, but you still need to come in ({visits} visit(s))."),
+    "online_partial_paths": ("网上办理：部分环节可网上办理（{steps}），还要不要到现场要看您的情况（见跑动次数）。入口 {url}",
+                             "Online: some steps can be done online at {url}; whether you still need to come in depends on your case (see visits)."),
     "online_booking": ("网上办理：不能在网上申请办理，须到窗口办理；网上只能预约或查询（{steps}）。入口 {url}",
                        "Online: this cannot be applied for online; apply at the window. You can book online ({steps}) at {url}."),
     "online_booking_plain": ("网上办理：不能在网上申请办理，须到窗口办理；网上只能预约。入口 {url}",

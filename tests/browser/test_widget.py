@@ -33,6 +33,9 @@ def test_visitor_asks_rates_hands_off_and_staff_replies(live, context, browser):
     link = page.locator("a.ha-online").last
     assert link.get_attribute("href").startswith("https://zwfw.shili.example/service/id-card-replacement")
     page.wait_for_function("() => { const i = document.querySelector('img.ha-qr'); return i && i.complete && i.naturalWidth > 0; }")
+    # replacing an ID card can only be booked online: the link and the QR caption say so, not 网上办理
+    assert link.get_attribute("data-level") == "booking" and link.inner_text().strip() == "网上预约"
+    assert "网上预约" in page.locator(".ha-qr-hint").last.inner_text()
     assert "来源" in page.locator(".ha-source").last.inner_text()
     page.screenshot(path=str(ARTIFACTS / "widget-answer.png"))
     page.locator(".ha-rating .ha-star[data-score='4']").last.click()

@@ -124,3 +124,48 @@ def test_notes_that_change_what_to_bring_are_in_the_answer(kb):
 def test_residence_permit_conditions_for_guardians_and_lost_permits(kb):
     conditions = " ".join(m.condition or "" for m in kb.guides["residence-permit"].materials)
     assert "未满16周岁" in conditions and "遗失" in conditions
+
+
+def test_visits_zero_only_where_true(kb):
+    """Vehicle inspection is 0 visits only for test-exempt vehicles; the licence renewal's medical check
+    is a trip, and its photo is a material."""
+    inspection = compose_guide(kb.guides["vehicle-inspection-mark"], "ask_materials", "zh").text
+    assert "免检车辆在交管12123网上申领跑0次，否则1次" in inspection
+    renewal = kb.guides["driving-licence-renewal"]
+    assert renewal.visits >= 1 and renewal.online_level.value == "partial"
+    assert any("照片" in m.name for m in renewal.materials)
+
+
+def test_sample_amounts_and_tax_rates(kb):
+    rent = " ".join(f.a for f in kb.guides["housing-fund-withdrawal-rent"].faq)
+    assert "广州" not in rent and "深圳" not in rent and "示例市现行标准" in rent
+    invoice = " ".join(f.a for f in kb.guides["invoice-issuance"].faq)
+    assert "出租不动产不适用1%征收率" in invoice
+
+
+def test_life_events_hold_what_their_summaries_promise(kb):
+    birth = kb.life_events["birth"].services
+    assert "birth-medical-certificate" not in birth  # the reissue is not what new parents need
+    assert birth.index("birth-registration") < birth.index("hukou-newborn") < birth.index("school-enrollment")
+    assert "医院签发" in kb.life_events["birth"].summary
+    assert {"hukou-transfer", "birth-registration"} <= set(kb.life_events["marriage"].services)
+    assert "pension-qualification-certification" in kb.life_events["retirement"].services
+    assert "flexible-employment-insurance" in kb.life_events["job-loss"].services
+    assert "property-transfer-registration" in kb.life_events["death"].services
+    text = compose_event(kb.life_events["job-loss"], [kb.guides[g] for g in kb.life_events["job-loss"].services], "zh")
+    assert "主动辞职的不能领取失业保险金" in text
+
+
+@pytest.mark.parametrize("gid,words", [
+    ("hukou-transfer", ["随父母一并迁入"]),
+    ("property-transfer-registration", ["未满18周岁", "共有"]),
+    ("passport", ["遗失"]),
+    ("hk-macau-permit", ["遗失"]),
+    ("no-criminal-record", ["居住地"]),
+    ("school-enrollment", ["离异", "祖父母"]),
+    ("hukou-newborn", ["婚生子女"]),
+])
+def test_missing_conditions_are_listed(kb, gid, words):
+    text = compose_guide(kb.guides[gid], "ask_materials", "zh").text.split("视情况提供：")[1]
+    for word in words:
+        assert word in text, (gid, word)

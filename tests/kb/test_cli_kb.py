@@ -28,7 +28,7 @@ def test_check_against_catalogue_when_available(capsys):
 
 def test_check_fails_with_file_and_field(capsys, kb_copy):
     path = kb_copy / "guides" / "passport.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("visits: 1", "visits: -3"), encoding="utf-8")
+    path.write_text(path.read_text(encoding="utf-8").replace("\nvisits: 2\n", "\nvisits: -3\n"), encoding="utf-8")
     code, out, _ = run(capsys, "kb", "check", str(kb_copy))
     assert code == 1
     assert f"{path}:visits:" in out

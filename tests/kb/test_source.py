@@ -68,12 +68,12 @@ def test_file_name_must_match_id(tmp_path):
 
 def test_broken_references_are_reported(kb_copy):
     events = kb_copy / "life_events.yaml"
-    events.write_text(events.read_text(encoding="utf-8").replace("[marriage-registration]", "[marriage-registration, no-such-service]"), encoding="utf-8")
+    events.write_text(events.read_text(encoding="utf-8").replace("[marriage-registration, hukou-transfer, birth-registration]", "[marriage-registration, hukou-transfer, birth-registration, no-such-service]"), encoding="utf-8")
     synonyms = kb_copy / "synonyms.yaml"
     synonyms.write_text(synonyms.read_text(encoding="utf-8") + "  ghost-service: [鬼]\n", encoding="utf-8")
     _, problems = load_knowledge(kb_copy)
     messages = [str(p) for p in problems]
-    assert any("marriage.services.1: unknown guide 'no-such-service'" in m for m in messages)
+    assert any("marriage.services.3: unknown guide 'no-such-service'" in m for m in messages)
     assert any("services.ghost-service: unknown guide" in m for m in messages)
 
 

@@ -462,3 +462,18 @@ def test_elder_mode_meets_the_ageing_friendly_figures(app: Any, orientation: str
         for w in _targets(app.screen(name)) + _targets(app.root.ids.topbar):
             assert w.width >= touch_min and w.height >= touch_min, f"{name}: {getattr(w, 'text', '')!r} is {w.size}"
     assert texts > 40
+
+
+def test_kiosk_badge_and_qr_caption_follow_the_online_level(app: Any) -> None:
+    """Booking-only services are not shown as 网上办理: the tile says 可网上预约, the QR caption too."""
+    drive.tap(app.screen("home").ids.by_event)
+    drive.wait_until(lambda: app.browse.get("items"), 30, "life events")
+    drive.tap(drive.find(app.screen("browse").ids.entries, "结婚一件事"))
+    drive.wait_until(lambda: app.browse.get("group") and app.browse.get("items"), 30, "guides of the event")
+    tile = next(t for t in app.screen("browse").ids.entries.children if getattr(t, "title", "") == "内地居民结婚登记")
+    assert tile.subtitle == "可网上预约"
+    drive.tap(tile)
+    drive.wait_until(lambda: app.current == "guide", 30, "guide detail")
+    screen = app.screen("guide")
+    assert screen.qr_png and screen.scan_text == "用手机扫码，网上预约（不能网上办理）"
+    drive.find(screen, "用手机扫码，网上预约")

@@ -122,3 +122,16 @@ def test_rasa_webhook_buttons_for_clarification(client):
 def test_openapi_is_versioned(client):
     spec = client.get("/openapi.json").json()
     assert "/api/v1/chat" in spec["paths"] and "/api/v1/guides/{guide_id}/qr.png" in spec["paths"]
+
+
+def test_online_level_in_the_reply_the_export_and_the_guide_page(client):
+    data = client.post("/api/v1/chat", json={"text": "结婚登记能在网上办吗", "channel": "web"}).json()
+    assert data["service"] == "marriage-registration"
+    assert data["online"]["level"] == "booking" and data["online"]["link"] == "网上预约"
+    assert "不能网上办理" in data["online"]["caption"] and "不能在网上申请办理" in data["answer"]
+    guide = client.get("/api/v1/guides/marriage-registration").json()
+    assert guide["online_level"] == "booking" and guide["online_url"].startswith("https://zwfw.shili.example/")
+    page = client.get("/guides/marriage-registration").text
+    assert 'data-level="booking"' in page and "不能在网上申请办理" in page and "可网上办理：" not in page
+    page = client.get("/guides/death-registration").text
+    assert "以下任选其一" in page and "火化证明" in page
