@@ -37,6 +37,10 @@ _CHOICE = re.compile(r"^\s*(?:第)?([1-9一二三四五])(?:个|项)?\s*$")
 _CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5}
 
 
+# intents whose answer must always be the whole composed one, even when a guide FAQ also matches
+WHOLE_ANSWER = ("ask_materials", "ask_online")
+
+
 @dataclass
 class Reply:
     session_id: str
@@ -228,7 +232,14 @@ class Dialogue:
         if match is None or not (faq_sure(match) or intent in self.understanding.faq_intents(match)):
             return None
         guide = self.kb.guides[gid]
-        reply = self._reply(session, text, intent, gid, conf, compose_faq(match, guide, session.lang), "faq", trace={**trace, "faq": {"id": match.entry.id, "score": round(match.score, 3)}})
+        answer = compose_faq(match, guide, session.lang)
+        composed = None
+        if intent in WHOLE_ANSWER:  # 一次性告知: a FAQ never stands in for the list of materials or the online truth
+            composed = compose_guide(guide, intent, session.lang)
+            answer = "\n".join([*answer.split("\n")[:-1], composed.text])  # one source line, the composed answer's
+        reply = self._reply(session, text, intent, gid, conf, answer, "faq", trace={**trace, "faq": {"id": match.entry.id, "score": round(match.score, 3)}})
+        if composed is not None:
+            reply.materials, reply.materials_detail = composed.materials, composed.materials_detail
         reply.online = online_info(guide, session.lang)
         reply.guide = {"id": gid, "name": guide.name if session.lang == "zh" else guide.name_en, "updated_at": guide.updated_at.isoformat()}
         session.last_service, session.failures = gid, 0

@@ -86,7 +86,8 @@ def test_no_raw_personal_value_is_stored_or_exported(make_server, db_url):
         insp = inspect(conn)
         for table in insp.get_table_names():
             cols = [c["name"] for c in insp.get_columns(table) if isinstance(c["type"], (String, Text, JSON))]
-            if table in ("guides", "guide_versions", "kb_documents", "alembic_version") or not cols:
+            # the knowledge (guides, the sample back office's cases) is published data, not what visitors sent
+            if table in ("guides", "guide_versions", "kb_documents", "sample_cases", "alembic_version") or not cols:
                 continue
             for row in conn.execute(select(*[text(f'"{c}"') for c in cols]).select_from(text(f'"{table}"'))):
                 stored += [f"{table}: {v}" for v in row if v is not None]
