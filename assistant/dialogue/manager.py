@@ -143,7 +143,9 @@ class Dialogue:
         if session.last_service and not u.mentioned:
             trace["follow_up"] = session.last_service
             last = session.last_service
-            return self._guide_faq(session, text, intent, last, u.confidence, trace) or self._answer(session, text, intent, last, u.confidence, trace, u.aspects)
+            # a follow-up ("要多少钱") is about the service as a whole: a FAQ answers it only when it is that FAQ
+            faq = self._guide_faq(session, text, intent, last, u.confidence, trace, sure_only=True)
+            return faq or self._answer(session, text, intent, last, u.confidence, trace, u.aspects)
         if u.confidence >= LOW and u.hits:
             return self._clarify(session, text, intent, u, trace)
         return self._failed(session, self._reply(session, text, intent, None, u.confidence, message("no_match", lang), "no_match", trace=trace))
@@ -226,10 +228,10 @@ class Dialogue:
         session.last_service, session.failures = gid, 0
         return reply
 
-    def _guide_faq(self, session: Session, text: str, intent: str, gid: str, conf: float, trace: dict[str, Any]) -> Reply | None:
+    def _guide_faq(self, session: Session, text: str, intent: str, gid: str, conf: float, trace: dict[str, Any], *, sure_only: bool = False) -> Reply | None:
         """The guide's own FAQ when the question is one of them (and asks the same kind of thing)."""
         match = guide_match(self.understanding.faq_matches(text, guide_id=gid, hall=False, min_overlap=GUIDE_MIN_OVERLAP))
-        if match is None or not (faq_sure(match) or intent in self.understanding.faq_intents(match)):
+        if match is None or not (faq_sure(match) or (not sure_only and intent in self.understanding.faq_intents(match))):
             return None
         guide = self.kb.guides[gid]
         answer = compose_faq(match, guide, session.lang)

@@ -6,6 +6,7 @@ from the home screen; backends are swapped between tests (embedded engine, live 
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
@@ -17,6 +18,8 @@ from kiosk import drive, tts  # noqa: E402  (after conftest set Kivy's environme
 from kiosk.backend import EmbeddedBackend, FallbackBackend, HttpBackend
 from kiosk.config import KioskSettings
 from tests.server.conftest import LiveServer, start_server
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 drive.headless_env(WIDTH, HEIGHT)
 
@@ -176,6 +179,7 @@ def test_book_a_visit_from_a_guide(app: Any, assistant) -> None:
     code = app.last_reply["appointment"]["code"]
     assert code in drive.find(app.screen("chat").ids.messages, code).raw  # the code is on screen
     assert assistant.bookings.get(code, "5678").slot == first["payload"].removeprefix("choose:")
+    drive.screenshot(str(SCREENSHOTS / "kiosk-booking.png"))  # for the README
 
 
 def test_no_booking_for_a_fully_online_service(app: Any) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -29,6 +30,12 @@ def test_forwarded_for_is_believed_from_configured_proxies_only():
         TrustedProxies(["not-a-network"])
 
 
+def run(coro):
+    """Run a coroutine in a thread of its own (the suite may already have a loop running in this one)."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
 def test_hub_sends_to_every_connection_of_a_conversation_and_drops_broken_ones():
     hub, got = Hub(), []
 
@@ -41,8 +48,8 @@ def test_hub_sends_to_every_connection_of_a_conversation_and_drops_broken_ones()
     hub.join("s1", ok)
     hub.join("s1", broken)
     hub.join("s2", ok)
-    assert asyncio.run(hub.publish("s1", {"text": "hi"})) == 1 and got == [{"text": "hi"}]
-    assert asyncio.run(hub.publish("s1", {"text": "again"})) == 1  # the broken sender was dropped
+    assert run(hub.publish("s1", {"text": "hi"})) == 1 and got == [{"text": "hi"}]
+    assert run(hub.publish("s1", {"text": "again"})) == 1  # the broken sender was dropped
     hub.leave("s1", ok)
     assert not hub.connected("s1") and hub.connected("s2")
-    assert asyncio.run(hub.publish("nobody", {"text": "x"})) == 0
+    assert run(hub.publish("nobody", {"text": "x"})) == 0

@@ -4,6 +4,7 @@ limits are counted once for all workers, and without Redis each worker carries o
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
@@ -13,6 +14,13 @@ from assistant.server.ratelimit import RedisRateLimiter
 from tests.utils.live import start_server
 
 UNREACHABLE = "redis://127.0.0.1:1/0"
+
+
+def in_thread(coro):
+    """asyncio.run in a thread of its own: Playwright's sync API keeps a loop running in the main thread
+    for the rest of a whole-suite run."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
 
 
 def test_a_message_published_by_one_worker_reaches_the_other(redis_url) -> None:
@@ -40,7 +48,7 @@ def test_a_message_published_by_one_worker_reaches_the_other(redis_url) -> None:
             await second.stop()
         return got
 
-    assert asyncio.run(run()) == [{"type": "staff_message", "text": "您好"}]
+    assert in_thread(run()) == [{"type": "staff_message", "text": "您好"}]
 
 
 def test_limits_are_counted_once_for_all_workers(redis_url) -> None:
@@ -72,7 +80,7 @@ def test_redis_unreachable_the_hub_delivers_in_its_process() -> None:
         finally:
             await hub.stop()
 
-    count, got, ok = asyncio.run(run())
+    count, got, ok = in_thread(run())
     assert (count, got, ok) == (1, [{"text": "hi"}], False)
 
 
