@@ -1,4 +1,4 @@
-"""`assistant` command line: serve | ask | train | eval | bench | kb ... | users ... | kiosk | rasa ..."""
+"""`assistant` command line: serve | ask | train | eval | kb ... | users ... | kiosk | rasa ... | records ... (speed: `python -m benchmarks.speed`)"""
 
 from __future__ import annotations
 

@@ -41,7 +41,6 @@ class Backend(Protocol):
     def guide(self, guide_id: str) -> Json: ...
     def categories(self) -> list[Json]: ...
     def life_events(self) -> list[Json]: ...
-    def qr_png(self, guide_id: str) -> bytes: ...
     def warm(self) -> None: ...
 
 
@@ -97,9 +96,6 @@ class HttpBackend:
 
     def life_events(self) -> list[Json]:
         return self._call("GET", "/api/v1/life-events")
-
-    def qr_png(self, guide_id: str) -> bytes:
-        return self._call("GET", f"/api/v1/guides/{guide_id}/qr.png")
 
     def close(self) -> None:
         self.client.close()
@@ -193,12 +189,6 @@ class EmbeddedBackend:
     def life_events(self) -> list[Json]:
         return [e.model_dump(mode="json", exclude_none=True) for e in self.engine.kb.life_events.values()]
 
-    def qr_png(self, guide_id: str) -> bytes:
-        guide = self._guide(guide_id)
-        if guide.online_url is None:
-            raise BackendError(f"'{guide_id}' has no online entry", 404)
-        return qr_png(str(guide.online_url))
-
 
 def qr_png(url: str, scale: int = 8) -> bytes:
     import segno
@@ -262,9 +252,6 @@ class FallbackBackend:
 
     def life_events(self) -> list[Json]:
         return self._do("life_events")
-
-    def qr_png(self, guide_id: str) -> bytes:
-        return self._do("qr_png", guide_id)
 
 
 def make_backend(server_url: str = "", *, data_dir: str = "", timeout: float = 8.0, retry_seconds: float = 30.0) -> Backend:

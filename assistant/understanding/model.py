@@ -22,7 +22,7 @@ from assistant.understanding.lexicon import Lexicon
 from assistant.understanding.nlu_data import Example, read_nlu
 from assistant.understanding.rasa_nlu import RasaNLU, service_hint
 from assistant.understanding.retriever import Hit, Retriever, guide_passages
-from assistant.understanding.text import detect_lang, normalize
+from assistant.understanding.text import normalize
 from assistant.understanding.vectors import Progress, VectorStore, raw_vectors
 
 LEXICAL = ("word", "char", "name")  # the channels that need no model call
@@ -52,7 +52,6 @@ class Shortcut:
 @dataclass
 class Understood:
     text: str
-    lang: str
     intent: IntentPrediction
     hits: list[Hit]
     confidence: float
@@ -138,7 +137,6 @@ class Understanding:
             local = self.intents.predict(self._mark(norm, hits), vector)
         return Understood(
             text=norm,
-            lang=detect_lang(norm),
             intent=intent or local,  # type: ignore[arg-type]
             hits=hits,
             confidence=confidence,

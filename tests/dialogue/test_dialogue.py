@@ -41,7 +41,7 @@ def understood(engine, confidence, ids, intent="ask_materials", mentioned=None):
     from assistant.understanding.retriever import Hit
 
     hits = [Hit(g, 0.1 - i * 0.01, {}) for i, g in enumerate(ids)]
-    return Understood("x", "zh", IntentPrediction(intent, 0.9, {intent: 0.9}), hits, confidence, {}, mentioned or {})
+    return Understood("x", IntentPrediction(intent, 0.9, {intent: 0.9}), hits, confidence, {}, mentioned or {})
 
 
 def test_medium_confidence_clarifies_and_accepts_a_number(assistant, engine, monkeypatch):
