@@ -19,7 +19,7 @@ from assistant.handoff import service as handoff
 from assistant.server.auth import require
 from assistant.server.deps import StateDep, rate_limited
 from assistant.server.schemas import Clean
-from assistant.service import say
+from assistant.service import CaseCard, say
 
 router = APIRouter(prefix="/api/v1/appointments", tags=["appointments"], dependencies=[Depends(rate_limited)])
 cases = APIRouter(prefix="/api/v1/cases", tags=["cases"], dependencies=[Depends(rate_limited)])
@@ -83,14 +83,8 @@ class ChangeIn(Clean):
     slot: str | None = Field(default=None, min_length=1, max_length=40)
 
 
-class CaseOut(BaseModel):
-    number: str
-    service_id: str
-    status: str
-    status_label: str
-    date: str
-    next_step: str
-    answer: str
+class CaseOut(CaseCard):
+    answer: str  # the whole sentence, as the conversation says it
 
 
 def refuse(exc: BookingError, lang: str) -> HTTPException:

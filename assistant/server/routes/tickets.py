@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any, Callable, Literal
 
 from fastapi import APIRouter, Depends, HTTPException
 
@@ -60,13 +60,8 @@ async def _act(state: StateDep, number: str, action: Callable[[Any, TicketRow], 
 
 @router.post("/{number}/claim")
 async def claim(number: str, user: WindowStaff, state: StateDep) -> TicketView:
-    def act(s: Any, t: TicketRow) -> None:
-        handoff.claim(s, ticket=t, staff=user["display"])
-        _note(s, t, "log_claimed", user, staff=user["display"])
-
-    view, facts = await _act(state, number, act)
-    await _tell(state, facts, state.assistant.ticket_update(facts, "claimed", view.lang, staff=user["display"]))
-    return view
+    change = lambda s, t: handoff.claim(s, ticket=t, staff=user["display"])  # noqa: E731
+    return await _staff_action(state, number, user, "claimed", change, lambda t: {"staff": user["display"]})
 
 
 @router.post("/{number}/reply")
@@ -86,23 +81,29 @@ async def reply(number: str, body: StaffReplyIn, user: WindowStaff, state: State
 
 @router.post("/{number}/call")
 async def call(number: str, body: CallIn, user: WindowStaff, state: StateDep) -> TicketView:
-    def act(s: Any, t: TicketRow) -> None:
-        handoff.call(s, ticket=t, staff=user["display"], window=body.window)
-        _note(s, t, "log_called", user, number=t.number, window=t.window)
-
-    view, facts = await _act(state, number, act)
-    await _tell(state, facts, state.assistant.ticket_update(facts, "called", view.lang, staff=user["display"]))
-    return view
+    change = lambda s, t: handoff.call(s, ticket=t, staff=user["display"], window=body.window)  # noqa: E731
+    return await _staff_action(state, number, user, "called", change, lambda t: {"number": t.number, "window": t.window})
 
 
 @router.post("/{number}/close")
 async def close(number: str, body: CloseIn, user: WindowStaff, state: StateDep) -> TicketView:
+    change = lambda s, t: handoff.close(s, ticket=t, staff=user["display"], outcome=body.outcome)  # noqa: E731
+    # the outcome as stored (cleaned and masked) goes into the transcript's line
+    return await _staff_action(state, number, user, "closed", change, lambda t: {"outcome": t.outcome})
+
+
+async def _staff_action(
+    state: StateDep, number: str, user: dict[str, Any], event: Literal["claimed", "called", "closed"],
+    change: Callable[[Any, TicketRow], None], values: Callable[[TicketRow], dict[str, Any]],
+) -> TicketView:  # fmt: skip
+    """Change the ticket, write the transcript's line for it, commit, then tell the visitor."""
+
     def act(s: Any, t: TicketRow) -> None:
-        handoff.close(s, ticket=t, staff=user["display"], outcome=body.outcome)
-        _note(s, t, "log_closed", user, outcome=t.outcome)  # the outcome as stored: cleaned and masked
+        change(s, t)
+        _note(s, t, f"log_{event}", user, **values(t))
 
     view, facts = await _act(state, number, act)
-    await _tell(state, facts, state.assistant.ticket_update(facts, "closed", view.lang, staff=user["display"]))
+    await _tell(state, facts, state.assistant.ticket_update(facts, event, view.lang, staff=user["display"]))
     return view
 
 
