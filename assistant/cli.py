@@ -52,12 +52,16 @@ def cmd_kb_check(args: argparse.Namespace) -> int:
     from assistant.kb.service import check_against_catalogue, read_source
 
     kb, problems = read_source(Path(args.path))
+    notes: list[str] = []
     if args.catalogue:
-        problems += check_against_catalogue(kb, Path(args.catalogue))
+        extra, notes = check_against_catalogue(kb, Path(args.catalogue))
+        problems += extra
     for p in problems:
         print(p)
     bad = {Path(p.file).stem for p in problems if Path(p.file).parent.name == "guides"}
     valid = sum(1 for g in kb.guides if g not in bad)
+    for note in notes:
+        print(note)
     print(f"{valid} valid guides, {len(problems)} problem(s)")
     return 1 if problems else 0
 

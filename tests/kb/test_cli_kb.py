@@ -1,6 +1,9 @@
 import json
 from pathlib import Path
 
+import pytest
+import yaml
+
 from assistant.cli import main
 from tests.conftest import KNOWLEDGE
 
@@ -19,11 +22,53 @@ def test_check_reports_40_valid_guides(capsys):
     assert out.strip().endswith("40 valid guides, 0 problem(s)")
 
 
-def test_check_against_catalogue_when_available(capsys):
+def test_check_against_the_shared_catalogue(capsys):
     if not CATALOGUE.exists():
-        return
+        pytest.skip("shared/catalogue.yaml is not next to this checkout")
     code, out, _ = run(capsys, "kb", "check", str(KNOWLEDGE), "--catalogue", str(CATALOGUE))
     assert code == 0, out
+    assert out.strip().endswith("40 valid guides, 0 problem(s)")
+
+
+def _catalogue_of(kb_dir: Path, tmp_path: Path, change) -> Path:
+    """A catalogue written from the guides themselves, with one change applied."""
+    from assistant.kb.source import load_knowledge
+
+    kb, _ = load_knowledge(kb_dir)
+    services = [{"id": g.id, "name": g.name, "name_en": g.name_en, "category": g.category, "life_events": list(g.life_events)}
+                for g in kb.guides.values()]
+    change(services)
+    path = tmp_path / "catalogue.yaml"
+    path.write_text(yaml.safe_dump({"services": services}, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def test_catalogue_name_mismatch_and_missing_guide_are_problems(capsys, tmp_path):
+    def change(services):
+        services[0]["name"] = "别的名字"
+        services.append({"id": "no-such-service", "name": "不存在", "name_en": "None", "category": "x", "life_events": []})
+    path = _catalogue_of(KNOWLEDGE, tmp_path, change)
+    code, out, _ = run(capsys, "kb", "check", str(KNOWLEDGE), "--catalogue", str(path))
+    assert code == 1
+    assert "name: differs from catalogue: '别的名字'" in out and "no-such-service: no guide for this catalogue service" in out
+
+
+def test_curated_life_events_are_notes_not_problems(capsys, tmp_path):
+    def change(services):
+        entry = next(s for s in services if s["id"] == "passport")
+        entry["life_events"] = ["marriage"]
+    path = _catalogue_of(KNOWLEDGE, tmp_path, change)
+    code, out, _ = run(capsys, "kb", "check", str(KNOWLEDGE), "--catalogue", str(path))
+    assert code == 0, out
+    assert "note: guides/passport.yaml:life_events: curated, leaves out marriage" in out
+    assert out.strip().endswith("40 valid guides, 0 problem(s)")
+
+
+def test_unreadable_catalogue_is_one_clear_problem(capsys, tmp_path):
+    path = tmp_path / "catalogue.yaml"
+    path.write_text("services: [unclosed", encoding="utf-8")
+    code, out, _ = run(capsys, "kb", "check", str(KNOWLEDGE), "--catalogue", str(path))
+    assert code == 1 and "unreadable catalogue" in out and "Traceback" not in out
 
 
 def test_check_fails_with_file_and_field(capsys, kb_copy):
