@@ -3,18 +3,15 @@ required material and every conditional one with its condition, plus online entr
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from assistant.dialogue.words import say
+from assistant.kb.rules import changes_what_to_bring
 from assistant.kb.schema import FORM_LABELS, SCOPE_LABELS, DayUnit, Guide, LifeEvent, Material, OnlineLevel
 
 
 # A note that changes what must be brought (联网核验的无需提交, 可用户口簿代替, 改交…) belongs in the answer.
-_CHANGES_WHAT_TO_BRING = re.compile(r"无需|不需|不用|免交|可免|代替|改交|其一|之一|可用|须在有效期内|每个婴儿")
-
-
 @dataclass
 class Composed:
     text: str
@@ -50,9 +47,13 @@ def material_line(m: Material, lang: str) -> str:
         sep = "；" if _zh(lang) else "; "
         line += ("，" if _zh(lang) else ", ") + say("one_of", lang) + ("：" if _zh(lang) else ": ")
         line += sep.join(f"{chr(0x2460 + i)} {_alt_line(a, lang)}" for i, a in enumerate(m.one_of))
-    if m.notes and _zh(lang) and (m.show_notes or _CHANGES_WHAT_TO_BRING.search(m.notes)):  # not only on the guide page
-        line += f"（{say('notes_head', lang)}{m.notes}）"
+    if changes_what_to_bring(m):  # not only on the guide page
+        if _zh(lang):
+            line += f"（{say('notes_head', lang)}{m.notes}）"
+        elif m.notes_en:
+            line += f" ({say('notes_head', lang)}{m.notes_en})"
     return line
+
 
 
 def materials_detail(guide: Guide, lang: str) -> list[dict[str, Any]]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.kb.schema import CaseType, DayUnit, Guide, OnlineLevel
+from assistant.kb.schema import CaseType, DayUnit, Guide, Material, OnlineLevel
 
 # A conditional material whose condition says "one of these" belongs in a one_of group: written as
 # separate optional items, the answer lists a mandatory proof under 视情况.
@@ -38,6 +38,8 @@ def visit_problems(g: Guide) -> list[tuple[str, str]]:
     """Visits against the guide's own steps, where the steps say which are trips to the hall."""
     out: list[tuple[str, str]] = []
     trips = [i + 1 for i, s in enumerate(g.steps) if s.visit]
+    if g.visits and not trips:  # unmarked, the count cannot be checked and the answer cannot say which steps are trips
+        out.append(("steps", f"visits is {g.visits} but no step says visit: true: mark the steps that are trips"))
     if trips and len(trips) != g.visits:
         out.append(("visits", f"visits is {g.visits} but steps {', '.join(map(str, trips))} are visits ({len(trips)})"))
     for i, s in enumerate(g.steps):
@@ -67,6 +69,20 @@ def material_problems(g: Guide) -> list[tuple[str, str]]:
     return out
 
 
+_CHANGES_WHAT_TO_BRING = re.compile(r"无需|不需|不用|免交|可免|代替|改交|其一|之一|可用|须在有效期内|每个婴儿")
+
+
+def changes_what_to_bring(m: Material) -> bool:
+    """A note the answer must tell (无需/代替/其一...), not one left to the guide page."""
+    return bool(m.notes) and (m.show_notes or bool(_CHANGES_WHAT_TO_BRING.search(m.notes or "")))
+
+
+def note_problems(g: Guide) -> list[tuple[str, str]]:
+    """A note the answer tells must be told in English too, or English visitors miss what it changes."""
+    return [(f"materials.{i}.notes_en", f"the note on '{m.name}' changes what to bring and is told in answers: give notes_en")
+            for i, m in enumerate(g.materials) if changes_what_to_bring(m) and not m.notes_en]
+
+
 def time_problems(g: Guide) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     t = g.time_limit
@@ -84,4 +100,4 @@ def time_problems(g: Guide) -> list[tuple[str, str]]:
 
 
 def guide_problems(g: Guide) -> list[tuple[str, str]]:
-    return level_problems(g) + visit_problems(g) + material_problems(g) + time_problems(g)
+    return level_problems(g) + visit_problems(g) + material_problems(g) + note_problems(g) + time_problems(g)

@@ -113,6 +113,7 @@ class Material(_Strict):
     condition_en: ShortText | None = Field(default=None, title="适用情形（英文）")
     source: ShortText | None = Field(default=None, title="来源渠道")
     notes: Text | None = Field(default=None, title="填报须知")
+    notes_en: Text | None = Field(default=None, title="填报须知（英文）")
     sample_url: HttpUrl | None = Field(default=None, title="样表/空表下载")
     one_of: list[Alternative] = Field(default_factory=list, title="以下任选其一")
     show_notes: bool = Field(default=False, title="须知改变要带的材料（答复中显示）")

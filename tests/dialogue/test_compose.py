@@ -121,6 +121,18 @@ def test_notes_that_change_what_to_bring_are_in_the_answer(kb):
     assert "无需提交" in text
 
 
+def test_notes_that_change_what_to_bring_are_told_in_english_too(kb):
+    text = compose_guide(kb.guides["hukou-newborn"], "ask_materials", "en").text
+    assert "Note: If the parents are not married, not needed: bring a statement on the birth out of wedlock instead." in text
+    text = compose_guide(kb.guides["social-security-card"], "ask_materials", "en").text
+    assert "Children under 7 need no photo." in text and "未" not in text.split("Children under 7")[0][-40:]
+
+
+def test_a_visit_that_depends_on_online_checks_is_told(kb):
+    text = compose_guide(kb.guides["school-enrollment"], "ask_materials", "zh").text
+    assert "材料全部在线核验通过跑0次，否则1次" in text
+
+
 def test_residence_permit_conditions_for_guardians_and_lost_permits(kb):
     conditions = " ".join(m.condition or "" for m in kb.guides["residence-permit"].materials)
     assert "未满16周岁" in conditions and "遗失" in conditions
