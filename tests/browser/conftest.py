@@ -66,3 +66,25 @@ def rasa_webchat_bundle(tmp_path_factory) -> Path:
 def axe_script(tmp_path_factory) -> Path:
     """axe-core from the npm registry, injected into pages by the accessibility tests."""
     return npm_file(tmp_path_factory, "axe-core", AXE_VERSION, "axe.min.js")
+
+
+def open_rasa_webchat(live, context, bundle: Path, language: str = "zh"):
+    """A page holding the unmodified rasa-webchat, connected to the live server's socket.io channel."""
+    page = context.new_page()
+    html = f"""<!doctype html><html><head><meta charset="utf-8"></head><body><div id="webchat"></div>
+    <script src="/__rw__/index.js"></script>
+    <script>WebChat.default({{socketUrl: "{live.url}", socketPath: "/socket.io/", embedded: true,
+      customData: {{language: "{language}"}}, title: "示例市", params: {{storage: "session"}}}}, document.getElementById("webchat"));</script>
+    </body></html>"""
+    page.route(f"{live.url}/__rw__/page.html", lambda route: route.fulfill(body=html, content_type="text/html; charset=utf-8"))
+    page.route(f"{live.url}/__rw__/index.js", lambda route: route.fulfill(path=str(bundle), content_type="application/javascript"))
+    page.goto(f"{live.url}/__rw__/page.html")
+    page.wait_for_selector(".rw-new-message", timeout=30_000)
+    return page
+
+
+def webchat_say(page, text: str, expect: str) -> None:
+    """Send a message in rasa-webchat and wait until a bot response contains `expect`."""
+    page.fill(".rw-new-message", text)
+    page.press(".rw-new-message", "Enter")
+    page.wait_for_function(f"() => [...document.querySelectorAll('.rw-response')].some(e => e.innerText.includes({expect!r}))", timeout=30_000)

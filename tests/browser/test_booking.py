@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import ARTIFACTS
+from tests.browser.conftest import ARTIFACTS, open_rasa_webchat, webchat_say
 from tests.server.conftest import STAFF
 
 pytestmark = pytest.mark.timeout(300)
@@ -52,3 +52,27 @@ def test_book_in_the_widget_and_find_it_on_the_staff_console(live, browser):
     staff_ctx.close()
     ctx.close()
     assert dialogs == []
+
+
+def test_book_through_the_unmodified_rasa_webchat(live, browser, rasa_webchat_bundle):
+    """Slots arrive as rasa-webchat quick replies; a click sends the slot's payload; the form ends with
+    the booking code, which the appointments API knows."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    page = open_rasa_webchat(live, context, rasa_webchat_bundle)
+    page.fill(".rw-new-message", "预约后天上午办居住证")
+    page.press(".rw-new-message", "Enter")
+    slot = page.locator(".rw-reply").first
+    slot.wait_for(timeout=30_000)
+    slot.click()
+    page.wait_for_function("() => [...document.querySelectorAll('.rw-response')].some(e => e.innerText.includes('姓名'))", timeout=30_000)
+    webchat_say(page, "吴九", "手机号码")
+    page.fill(".rw-new-message", "13612345678")
+    page.press(".rw-new-message", "Enter")
+    page.wait_for_function("() => /[A-HJ-NP-Z2-9]{8}/.test(document.querySelector('.rw-messages-container').innerText.split('吴九').pop())", timeout=30_000)
+    text = page.locator(".rw-messages-container").inner_text().split("吴九")[-1]
+    code = re.search(r"[A-HJ-NP-Z2-9]{8}", text).group(0)
+    booking = page.evaluate(f"() => fetch('/api/v1/appointments/{code}').then(r => r.json())")
+    assert booking["service_id"] == "residence-permit"
+    assert "13612345678" not in " ".join(page.locator(".rw-response").all_inner_texts())  # the bot never repeats the number
+    page.screenshot(path=str(ARTIFACTS / "rasa-webchat-booking.png"))
+    context.close()
