@@ -1,9 +1,8 @@
-"""`assistant serve` and `assistant users add`."""
+"""`assistant serve`."""
 
 from __future__ import annotations
 
 import argparse
-import getpass
 import os
 import sys
 
@@ -67,24 +66,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_users_add(args: argparse.Namespace) -> int:
-    from assistant.db import Database
-    from assistant.accounts.service import add_user
-
-    password = args.password or os.environ.get("ASSISTANT_NEW_PASSWORD") or getpass.getpass(f"password for {args.name}: ")
-    db = Database(args.database_url or get_settings().database_url)
-    try:
-        with db.session() as s:
-            add_user(s, name=args.name, password=password, role=args.role, display_name=args.display_name, window=args.window)
-    except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    finally:
-        db.dispose()
-    print(f"user {args.name} ({args.role}) created")
-    return 0
-
-
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("serve", help="run the HTTP server (chat API, widget, staff console, Rasa channels)")
     p.add_argument("--host")
@@ -92,12 +73,3 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--log-level", default="info")
     p.add_argument("--workers", type=int, default=1, help="worker processes (N > 1 needs PostgreSQL and Redis)")
     p.set_defaults(func=cmd_serve)
-
-    users = sub.add_parser("users", help="staff accounts").add_subparsers(dest="users_command", required=True)
-    p = users.add_parser("add", help="create an account")
-    p.add_argument("name")
-    p.add_argument("--role", required=True, choices=["admin", "publisher", "curator", "staff"])
-    p.add_argument("--password", help="(default: ASSISTANT_NEW_PASSWORD or prompt)")
-    p.add_argument("--display-name")
-    p.add_argument("--window", help="the window a staff member sits at, e.g. A05")
-    p.set_defaults(func=cmd_users_add)
