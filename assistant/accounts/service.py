@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
@@ -24,7 +26,16 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
+# Column widths of UserRow; a login name is typed at the console, so plain characters only (as the API's UserIn).
+_NAME = re.compile(r"[A-Za-z0-9_.\-]{1,120}")
+_WINDOW = re.compile(r"[A-Za-z0-9-]{1,20}")
+
+
 def add_user(db: DBSession, *, name: str, password: str, role: str, display_name: str | None = None, window: str | None = None) -> UserRow:
+    if not _NAME.fullmatch(name):
+        raise ValueError("a login name is 1-120 ASCII letters, digits or . _ - (no spaces or markup)")
+    if display_name is not None and not (0 < len(display_name) <= 120) or window is not None and not _WINDOW.fullmatch(window):
+        raise ValueError("a display name is 1-120 characters; a window is like A05 (letters and digits, up to 20)")
     if role not in ROLES:
         raise ValueError(f"unknown role '{role}': choose one of {', '.join(ROLES)}")
     if len(password) < 8:
