@@ -74,7 +74,7 @@ class Engine:
         else:
             raise ValueError(f"ASSISTANT_SESSION_STORE must be 'database' or 'memory', not {settings.session_store!r}")
         paths = Paths.of(settings)
-        if not (paths.models / "intent" / "params.json").exists():
+        if not all((paths.models / part).exists() for part in ("intent/params.json", "encoder/modules.json")):
             log(f"no trained models in {paths.models}; training now")
             train(kb, nlu_file(settings), paths.models, base_encoder=settings.encoder_path, cache_dir=paths.cache, log=log)
         understanding = Understanding.load(kb, paths.models, cache_dir=paths.cache, progress=progress)

@@ -77,6 +77,9 @@ class Understanding:
     def load(cls, kb: Knowledge, model_dir: Path, *, cache_dir: Path | None = None, progress: Progress | None = None) -> "Understanding":
         if not (model_dir / "intent" / "params.json").exists():
             raise FileNotFoundError(f"no trained models in {model_dir}: run `assistant train`")
+        # training always saves the encoder; without it, e5 would silently serve with an untrained adapter
+        if not (model_dir / "encoder" / "modules.json").exists():
+            raise FileNotFoundError(f"the trained encoder is missing from {model_dir / 'encoder'}: run `assistant train`")
         encoder = open_encoder(model_dir / "encoder")
         retriever = Retriever(kb, encoder, cache_dir=cache_dir, progress=progress)
         intents, calibrator = IntentModel.load(model_dir / "intent"), Calibrator.load(model_dir / "calibration.json")
