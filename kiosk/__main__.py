@@ -9,7 +9,7 @@ from kiosk.run import add_arguments, run
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m kiosk", description="Touch kiosk (触摸查询一体机) of the service hall assistant")
+    parser = argparse.ArgumentParser(prog="python -m kiosk", description="Touch kiosk of the service hall assistant")
     add_arguments(parser)
     return run(parser.parse_args(argv))
 

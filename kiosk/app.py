@@ -33,7 +33,7 @@ WHITE = (1, 1, 1, 1)
 
 
 class KioskApp(App):
-    title = "触摸查询一体机"
+    title = i18n.strings("zh")["title"]
     lang = StringProperty("zh")
     s = DictProperty(i18n.strings("zh"))  # interface strings of ``lang``
     font_scale = NumericProperty(1.0)
@@ -211,13 +211,13 @@ class KioskApp(App):
 
     def ask_about_guide(self) -> None:
         name = self.guide.get("name_en" if self.lang == "en" else "name", "")
-        self.ask(f"{name} what do I need" if self.lang == "en" else f"{name}需要什么材料")
+        self.ask(self.s["ask_about_question"].format(name=name))
 
     def book_guide(self) -> None:
         """Book a visit for the guide on screen: the conversation offers its free slots as buttons,
         then asks the name and mobile; the confirmation shows the booking code."""
         name = self.guide.get("name_en" if self.lang == "en" else "name", "")
-        self.ask(f"book a time for {name}" if self.lang == "en" else f"预约办理{name}")
+        self.ask(self.s["book_question"].format(name=name))
 
     # --- end of a conversation: the rating prompt ---------------------------------------------------
     def finish(self) -> None:

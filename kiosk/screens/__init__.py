@@ -96,12 +96,12 @@ class GuideScreen(KioskScreen):
 
 class AskScreen(KioskScreen):
     def refresh(self) -> None:
-        from kiosk.i18n import SUGGESTED
+        from kiosk.i18n import suggested
 
         a = app()
         box = self.ids.suggestions
         box.clear_widgets()
-        for question in SUGGESTED.get(a.lang, []):
+        for question in suggested(a.lang):
             button = KButton(text=question, role="secondary")
             button.bind(on_release=lambda b: a.ask(b.text))
             box.add_widget(button)

@@ -9,6 +9,7 @@ import threading
 from kivy.properties import ListProperty, NumericProperty, ObjectProperty, OptionProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 
+from kiosk.i18n import strings
 from kiosk.ime import Composer
 
 ROWS = ["1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm"]
@@ -23,7 +24,7 @@ class OnScreenKeyboard(BoxLayout):
     composer = ObjectProperty(None)
     rows = ListProperty(ROWS)
     max_candidates = NumericProperty(8)
-    backspace_label = StringProperty("删除 Del")  # no glyph for ⌫ in the CJK font
+    backspace_label = StringProperty(strings("zh")["backspace"])  # the catalogue's: no glyph for ⌫ in the CJK font
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)

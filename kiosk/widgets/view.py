@@ -4,11 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-FORM_LABELS = {
-    "original": ("原件", "original"), "copy": ("复印件", "photocopy"),
-    "original_and_copy": ("原件及复印件", "original and photocopy"), "electronic": ("电子证照", "electronic licence"),
-    "form": ("申请表", "form"), "on_site": ("现场采集", "taken on site"),
-}  # fmt: skip (the labels of assistant.kb.schema.FORM_LABELS; the kiosk may run without the engine)
 
 
 def name_of(item: dict[str, Any] | None, lang: str, field: str = "name") -> str:
@@ -17,13 +12,24 @@ def name_of(item: dict[str, Any] | None, lang: str, field: str = "name") -> str:
     return str((item.get(f"{field}_en") if lang == "en" else None) or item.get(field) or "")
 
 
+def _form_label(form: str, lang: str) -> str:
+    """A guide page's material form (the reply's materials carry their label already). Imported here,
+    not at start: the schema costs pydantic, and only the detail screen needs it."""
+    from assistant.kb.schema import FORM_LABELS, MaterialForm
+
+    try:
+        return FORM_LABELS[MaterialForm(form)][lang == "en"]
+    except ValueError:
+        return ""
+
+
 def material_rows(materials: list[dict[str, Any]], lang: str, s: dict[str, str]) -> list[dict[str, Any]]:
     """Checklist rows: required first, then those needed only in some cases (with the case)."""
     rows = []
     for m in sorted(materials, key=lambda m: not m.get("required", True)):
-        form = m.get("form_label") or FORM_LABELS.get(m.get("form", ""), ("", ""))[lang == "en"]
+        form = m.get("form_label") or _form_label(m.get("form", ""), lang)
         copies = m.get("copies", 1)
-        bits = [b for b in (form, f"{copies}份" if lang == "zh" else f"{copies} cop{'y' if copies == 1 else 'ies'}") if b]
+        bits = [b for b in (form, s["copy_one" if copies == 1 else "copies"].format(n=copies)) if b]
         required = bool(m.get("required", True))
         detail = ("，" if lang == "zh" else ", ").join(bits)
         condition = name_of(m, lang, "condition")
@@ -57,5 +63,5 @@ def guide_sections(guide: dict[str, Any], lang: str, s: dict[str, str]) -> list[
     if visits is not None:
         out.append((s["visits"], s["visits_0"] if visits == 0 else s["visits_n"].format(n=visits)))
     if guide.get("phone"):
-        out.append(("咨询电话" if not en else "Phone", guide["phone"]))
+        out.append((s["phone"], guide["phone"]))
     return out

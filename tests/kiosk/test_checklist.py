@@ -8,7 +8,7 @@ from typing import Iterator
 import pytest
 
 from kiosk.backend import EmbeddedBackend, HttpBackend
-from kiosk.i18n import STRINGS
+from kiosk.i18n import strings
 from kiosk.widgets.view import material_rows
 from tests.server.conftest import LiveServer, start_server
 
@@ -35,7 +35,7 @@ def test_stated_situations_in_the_kiosk_checklist(live: LiveServer, embedded: Em
     http = HttpBackend(live.url)
     for backend in (http, embedded):
         reply = backend.ask(text)
-        rows = {r["title"]: r for r in material_rows(reply["materials_detail"], "zh", STRINGS["zh"])}
+        rows = {r["title"]: r for r in material_rows(reply["materials_detail"], "zh", strings("zh"))}
         assert rows[moved]["required"] and "您" in rows[moved]["detail"]
     http.close()
 
@@ -47,6 +47,6 @@ def test_one_tap_refines_the_kiosk_checklist(live: LiveServer, embedded: Embedde
         payloads = [b["payload"] for b in first["buttons"]]
         assert payloads == ["choose:as:self", "choose:as:agent"]
         refined = backend.ask(payloads[1], session_id=first["session_id"])
-        rows = {r["title"]: r for r in material_rows(refined["materials_detail"], "zh", STRINGS["zh"])}
+        rows = {r["title"]: r for r in material_rows(refined["materials_detail"], "zh", strings("zh"))}
         assert rows["授权委托书"]["required"] and "代他人办理" in rows["授权委托书"]["detail"]
     http.close()
