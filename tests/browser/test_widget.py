@@ -2,7 +2,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import ARTIFACTS
+from tests.browser.conftest import ARTIFACTS, open_rasa_webchat
 from tests.server.conftest import STAFF
 
 pytestmark = pytest.mark.timeout(300)
@@ -107,16 +107,7 @@ def test_keyboard_only_use(live, context):
 
 
 def test_unmodified_rasa_webchat_talks_to_this_server(live, context, rasa_webchat_bundle):
-    page = context.new_page()
-    html = f"""<!doctype html><html><head><meta charset="utf-8"></head><body><div id="webchat"></div>
-    <script src="/__rw__/index.js"></script>
-    <script>WebChat.default({{socketUrl: "{live.url}", socketPath: "/socket.io/", embedded: true,
-      customData: {{language: "zh"}}, title: "示例市", params: {{storage: "session"}}}}, document.getElementById("webchat"));</script>
-    </body></html>"""
-    page.route(f"{live.url}/__rw__/page.html", lambda route: route.fulfill(body=html, content_type="text/html; charset=utf-8"))
-    page.route(f"{live.url}/__rw__/index.js", lambda route: route.fulfill(path=str(rasa_webchat_bundle), content_type="application/javascript"))
-    page.goto(f"{live.url}/__rw__/page.html")
-    page.wait_for_selector(".rw-new-message", timeout=30_000)
+    page = open_rasa_webchat(live, context, rasa_webchat_bundle)
     page.fill(".rw-new-message", "护照办理需要什么材料")
     page.press(".rw-new-message", "Enter")
     page.wait_for_function("() => [...document.querySelectorAll('.rw-response')].some(e => e.innerText.includes('护照'))", timeout=30_000)
