@@ -15,7 +15,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 from assistant.dialogue.manager import CHOOSE, HUMAN_CHOICE, Reply
-from assistant.dialogue.words import say  # re-exported: channels take words from the service
+from assistant.dialogue.words import WIDGET_WORDS, say, templates  # noqa: F401  (re-exported: channels take words from the service)
 from assistant.engine import Engine
 from assistant.privacy import mask
 from assistant.storage import Storage, TicketFacts
@@ -92,7 +92,7 @@ class BotReply(BaseModel):
 
     session_id: str
     message_id: str
-    kind: str  # answer | faq | clarify | life_event | no_match | out_of_scope | empty | greet | goodbye | handoff | silent | book | progress | task
+    kind: str  # answer | faq | clarify | life_event | no_match | out_of_scope | empty | greet | goodbye | handoff | silent | book | progress | task | restarted
     text: str  # the visitor's message as stored (masked)
     answer: str
     intent: str | None
@@ -109,6 +109,7 @@ class BotReply(BaseModel):
     appointment: AppointmentCard | None = None
     case: CaseCard | None = None
     silent: bool = False  # a person handles this conversation: the message went to staff, nothing to show
+    restarted: bool = False  # this id's earlier conversation had expired (idle): this reply begins a new one
     trace: dict[str, Any] = Field(default_factory=dict, exclude=True)
 
     @computed_field  # type: ignore[prop-decorator]
@@ -187,6 +188,8 @@ class Assistant:
         out = self._reply(reply)
         if reply.kind in ("book", "progress", "task"):
             self._form(out, session, text, message.channel, record=record)
+        if out.restarted and out.kind != "restarted":  # understood on its own: answered, with a short notice
+            out.answer = f"{say('restarted_note', out.lang)}\n{out.answer}"
         if not record:
             return out
         # a form's answers (a name, a number) are not questions: the log keeps that one was given, not what

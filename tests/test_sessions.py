@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import text
 
 from assistant.db import Database
-from assistant.dialogue.state import Session, Turn, session_from_dict, to_dict
+from assistant.dialogue.state import GONE_SECONDS, Session, Turn, session_from_dict, to_dict
 from assistant.engine import Engine
 from assistant.service import Assistant
 from assistant.sessions import DatabaseSessionStore
@@ -76,17 +76,27 @@ def test_idle_sessions_expire_and_open_tickets_are_held(engine, db) -> None:
 
 
 def test_expired_rows_are_purged_in_bounded_batches(db) -> None:
+    """An expired conversation first becomes a tombstone (its id and language, for the restarted
+    notice), then, GONE_SECONDS later, nothing; both in bounded batches."""
     clock = Clock()
     store = DatabaseSessionStore(db, ttl_seconds=10, clock=clock)
     for i in range(25):
-        store.save(Session(id=f"s{i}"))
+        store.save(Session(id=f"s{i}", history=[Turn("user", f"秘密{i}")]))
     clock.now += 11
     store.save(Session(id="live"))
     assert store.purge(batch=10) == 10
     assert store.purge(batch=10) == 10
     assert store.purge(batch=10) == 5
     assert store.purge(batch=10) == 0
-    assert store.peek("live") is not None
+    assert store.peek("live") is not None and len(store) == 1
+    with db.session() as s:
+        assert s.execute(text("SELECT count(*) FROM conversation_sessions")).scalar_one() == 26
+        assert s.execute(text("SELECT count(*) FROM conversation_sessions WHERE data LIKE '%秘密%'")).scalar_one() == 0
+    clock.now += GONE_SECONDS
+    store.save(Session(id="live"))
+    assert store.purge(batch=20) == 20
+    assert store.purge(batch=20) == 5
+    assert store.purge(batch=20) == 0
     with db.session() as s:
         assert s.execute(text("SELECT count(*) FROM conversation_sessions")).scalar_one() == 1
 

@@ -34,32 +34,47 @@ def masked(number: str) -> str:
     return number[:4] + "*" * max(0, len(number) - 7) + number[-3:] if len(number) > 7 else "***"
 
 
-class CaseDesk:
-    def __init__(self, source: CaseSource, *, attempts_per_hour: int = 10) -> None:
-        self.source, self.limit = source, attempts_per_hour
-        self._attempts: dict[str, deque[float]] = {}
+class _HourWindow:
+    """Events per key in the last hour, in memory and bounded."""
+
+    def __init__(self) -> None:
+        self._seen: dict[str, deque[float]] = {}
         self._lock = threading.Lock()
 
-    def _allow(self, client: str) -> bool:
-        now = time.monotonic()
+    def count(self, key: str) -> int:
         with self._lock:
-            seen = self._attempts.setdefault(client, deque())
-            while seen and now - seen[0] > 3600:
-                seen.popleft()
-            if len(seen) >= self.limit:
-                return False
-            seen.append(now)
-            if len(self._attempts) > 100_000:  # bounded memory: forget the oldest client
-                self._attempts.pop(next(iter(self._attempts)))
-            return True
+            return len(self._fresh(key, time.monotonic()))
+
+    def add(self, key: str) -> None:
+        with self._lock:
+            self._fresh(key, time.monotonic()).append(time.monotonic())
+            if len(self._seen) > 100_000:  # bounded memory: forget the oldest key
+                self._seen.pop(next(iter(self._seen)))
+
+    def _fresh(self, key: str, now: float) -> deque[float]:
+        seen = self._seen.setdefault(key, deque())
+        while seen and now - seen[0] > 3600:
+            seen.popleft()
+        return seen
+
+
+class CaseDesk:
+    """Guessing is bounded twice: look-ups per client (a session in the conversation, an address over
+    HTTP), and misses per case number whoever asks, so starting new sessions or changing address does not
+    give more guesses at one case's check value. A wrong number counts like a wrong check."""
+
+    def __init__(self, source: CaseSource, *, attempts_per_hour: int = 10) -> None:
+        self.source, self.limit = source, attempts_per_hour
+        self._clients, self._misses = _HourWindow(), _HourWindow()
 
     def lookup(self, client: str, number: Any, check: Any) -> Lookup:
         n, c = clean_number(number), clean_check(check)
         if n is None or c is None:
             return Lookup("bad_input")
-        if not self._allow(client):
+        if self._clients.count(client) >= self.limit or self._misses.count(n) >= self.limit:
             log.info("case look-up refused (too many) number=%s", masked(n))
             return Lookup("too_many")
+        self._clients.add(client)
         try:
             case = self.source.lookup(n, c)
         except CaseUnavailable:
@@ -69,6 +84,8 @@ class CaseDesk:
             log.exception("case source failed")
             return Lookup("unavailable")
         log.info("case look-up number=%s check=**** %s", masked(n), "found" if case else "no match")
+        if case is None:
+            self._misses.add(n)  # the same for a number that does not exist: refusing says nothing of it
         return Lookup("found", case) if case else Lookup("not_found")
 
 

@@ -50,13 +50,14 @@ class Reply:
     confidence: float
     answer: str
     lang: str
-    kind: str  # answer | faq | clarify | life_event | no_match | handoff | greet | goodbye | out_of_scope | empty | silent | book | progress | task
+    kind: str  # answer | faq | clarify | life_event | no_match | handoff | greet | goodbye | out_of_scope | empty | silent | book | progress | task | restarted
     materials: list[str] = field(default_factory=list)
     materials_detail: list[dict[str, Any]] = field(default_factory=list)
     online: dict[str, Any] = field(default_factory=lambda: {"available": False, "url": None})
     handoff: bool = False
     choices: list[dict[str, str]] = field(default_factory=list)
     guide: dict[str, Any] | None = None
+    restarted: bool = False  # this id's earlier conversation had expired: this reply begins a new one
     trace: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -92,6 +93,9 @@ class Dialogue:
             session.situations = checklist.merge(session.situations, [situation])
             return self._finish(session, self._answer(session, safe, "ask_materials", session.last_service, 1.0, {}))  # type: ignore[arg-type]
         picked = self._picked_choice(session, text)
+        if picked is None and command and session.restarted:  # a button of the expired conversation, still on screen
+            tapped = text.strip().removeprefix("/choose ").removeprefix(CHOOSE).strip()
+            picked = tapped if tapped in self.kb.guides else None
         if picked is not None:
             return self._finish(session, self._answer(session, safe, session.pending_intent or "ask_materials", picked, 1.0, {}))
         u = self.understanding.understand(text)
@@ -146,6 +150,9 @@ class Dialogue:
             # a follow-up ("要多少钱") is about the service as a whole: a FAQ answers it only when it is that FAQ
             faq = self._guide_faq(session, text, intent, last, u.confidence, trace, sure_only=True)
             return faq or self._answer(session, text, intent, last, u.confidence, trace, u.aspects)
+        if session.restarted:  # a follow-up whose context expired: say so and ask afresh, not "not found"
+            session.failures = 0
+            return self._reply(session, text, intent, None, u.confidence, message("restarted", lang), "restarted", trace=trace)
         if u.confidence >= LOW and u.hits:
             return self._clarify(session, text, intent, u, trace)
         return self._failed(session, self._reply(session, text, intent, None, u.confidence, message("no_match", lang), "no_match", trace=trace))
@@ -282,6 +289,7 @@ class Dialogue:
         return guide.name if lang == "zh" else guide.name_en
 
     def _finish(self, session: Session, reply: Reply) -> Reply:
+        reply.restarted, session.restarted = session.restarted, False  # told once
         if reply.kind not in ("clarify", "life_event"):
             session.pending_choices, session.pending_intent = [], None
         session.add("bot", reply.answer)

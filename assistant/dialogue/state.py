@@ -8,7 +8,7 @@ import secrets
 import threading
 import time
 from dataclasses import asdict, dataclass, field, fields
-from typing import Any
+from typing import Any, Callable
 
 
 @dataclass
@@ -33,6 +33,8 @@ class Session:
     task: dict[str, Any] | None = None
     history: list[Turn] = field(default_factory=list)
     touched: float = field(default_factory=time.monotonic)
+    # this id's earlier conversation expired (idle): the next reply says it started again, once
+    restarted: bool = False
 
     def add(self, role: str, text: str) -> None:
         self.history.append(Turn(role, text))
@@ -40,6 +42,9 @@ class Session:
 
 
 MAX_ID_CHARS = 64
+# How long an expired conversation's id is remembered (the id and its language, nothing said), so a visitor
+# who comes back after the idle time is told the conversation started again instead of "not found".
+GONE_SECONDS = 24 * 3600
 
 
 def valid_id(session_id: object) -> bool:
@@ -68,44 +73,56 @@ def session_from_dict(data: dict[str, Any]) -> Session:
 class SessionStore:
     """In memory: one process, forgotten on restart (an Engine built without a database uses it)."""
 
-    def __init__(self, ttl_seconds: float = 1800, max_sessions: int = 100_000) -> None:
-        self.ttl, self.max_sessions = ttl_seconds, max_sessions
+    def __init__(self, ttl_seconds: float = 1800, max_sessions: int = 100_000, *, clock: Callable[[], float] = time.monotonic) -> None:
+        self.ttl, self.max_sessions, self.clock = ttl_seconds, max_sessions, clock
         self._sessions: dict[str, Session] = {}
+        self._gone: dict[str, tuple[float, str]] = {}  # expired id -> (when, language): nothing else is kept
         self._lock = threading.Lock()
 
     def get(self, session_id: str | None, *, channel: str = "web") -> Session:
-        """The live session with this id, or a new one (an expired or unknown id starts afresh)."""
-        now = time.monotonic()
+        """The live session with this id, or a new one (an expired or unknown id starts afresh; an
+        expired one is marked ``restarted``)."""
+        now = self.clock()
         with self._lock:
             self._expire(now)
             session = self._sessions.get(session_id or "")
             if session is None:
                 sid = session_id if valid_id(session_id) else new_id()
-                session = self._sessions[sid] = Session(id=sid, channel=channel)  # type: ignore[arg-type]
+                gone = self._gone.pop(sid, None)  # type: ignore[arg-type]
+                session = Session(id=sid, channel=channel, lang=gone[1] if gone else "zh", restarted=gone is not None)  # type: ignore[arg-type]
+                self._sessions[sid] = session  # type: ignore[index]
             session.touched = now
             return session
 
     def peek(self, session_id: str) -> Session | None:
+        """The live session with this id, or None (an expired one is not brought back)."""
         with self._lock:
+            self._expire(self.clock())
             return self._sessions.get(session_id)
 
     def save(self, session: Session) -> None:
         """Keep the session's changes (in memory the object is the state; a dropped one comes back)."""
         with self._lock:
-            session.touched = time.monotonic()
+            session.touched = self.clock()
             self._sessions[session.id] = session
 
     def drop(self, session_id: str) -> None:
+        """Ended on purpose: forgotten, and not told as an expiry later."""
         with self._lock:
             self._sessions.pop(session_id, None)
+            self._gone.pop(session_id, None)
 
     def _expire(self, now: float) -> None:
         stale = [k for k, s in self._sessions.items() if now - s.touched > self.ttl and s.ticket is None]
         for key in stale:
-            del self._sessions[key]
+            gone = self._sessions.pop(key)
+            self._gone[key] = (gone.touched + self.ttl, gone.lang)  # when it expired, not when that was noticed
         while len(self._sessions) > self.max_sessions:
             oldest = min(self._sessions, key=lambda k: self._sessions[k].touched)
             del self._sessions[oldest]
+        # dicts keep insertion order, so the oldest expiries come first
+        while self._gone and (len(self._gone) > self.max_sessions or now - next(iter(self._gone.values()))[0] > GONE_SECONDS):
+            self._gone.pop(next(iter(self._gone)))
 
     def __len__(self) -> int:
         return len(self._sessions)

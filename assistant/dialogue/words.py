@@ -32,6 +32,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "because_renewal": ("您是换证/续办", "you are renewing"),
     "no_match": ("抱歉，我没找到与您的问题对应的事项。您可以换个说法（例如“营业执照丢了怎么补”），或点“转人工”由窗口工作人员为您解答。",
                  "Sorry, I could not find a matching service. Try other words (e.g. \"lost business licence\"), or talk to a person at a window."),
+    # a message after the conversation expired (idle): the follow-up has lost its context
+    "restarted": ("之前的对话已超时，已为您重新开始。请问您要办理哪项业务？例如“身份证补办”“护照”，我会告诉您需要带的全部材料。",
+                  "Your earlier conversation timed out, so we have started again. Which service is it about? For example \"replace an ID card\" or \"passport\"; I will tell you everything to bring."),
+    "restarted_note": ("（之前的对话已超时，已为您重新开始。）", "(Your earlier conversation timed out; this is a new one.)"),
     "clarify": ("您想办理的是以下哪一项？请点选或回复序号：", "Which of these do you mean? Tap one or reply with its number:"),
     "handoff": ("已为您转接人工服务。", "I have passed your conversation to a member of staff."),
     "empty": ("请输入您想咨询的问题，例如“社保卡丢了怎么办”。", "Please type your question, e.g. \"I lost my social security card\"."),
@@ -239,12 +243,72 @@ WORDS: dict[str, tuple[str, str]] = {
     "case_next_ready": ("下一步：请携带受理回执和身份证到 {window} 窗口领取。", "Next: collect it at window {window} with your receipt and ID card."),
     "case_next_posted": ("下一步：已邮寄，快递单号 {tracking}，请注意查收。", "Next: it has been posted; tracking number {tracking}."),
     "case_next_rejected": ("下一步：请到 {window} 窗口了解需补正的材料。", "Next: ask at window {window} which documents are needed."),
+    # the web widget's own labels (buttons, placeholders, accessible names, status lines), served to it by
+    # GET /api/v1/words; {name}-style slots are filled by the widget
+    "widget_title": ("示例市政务服务中心 智能导办", "Shili City Service Center Assistant"),
+    "widget_bubble": ("智能导办", "Ask the assistant"),
+    "widget_bubble_unread": ("智能导办（有新消息）", "Ask the assistant (new messages)"),
+    "widget_close": ("关闭对话", "Close chat"),
+    "widget_large": ("大字模式", "Large text"),
+    "widget_large_name": ("A+ 大字模式", "A+ Large text"),  # the visible "A+" is part of the accessible name
+    "widget_switch_lang": ("Switch to English", "切换到中文"),  # said in the language it switches to
+    "widget_log": ("对话记录", "Conversation"),
+    "widget_input_label": ("请输入您的问题", "Type your question"),
+    "widget_placeholder": ("请输入您要办理的事项", "Type your question"),
+    "widget_send": ("发送", "Send"),
+    "widget_handoff_name": ("转人工服务", "Talk to a person"),
+    "widget_typing": ("正在回复…", "Replying…"),
+    "widget_welcome": ("您好！我是示例市政务服务中心智能导办助手。\n请告诉我您要办理什么事，我会一次性告诉您需要准备的全部材料、在哪里办、能否网上办理。\n您也可以点击下面的常见问题：",
+                       "Hello! I am the assistant of the Shili City Service Center.\nTell me what you need to do and I will list everything you need to bring, where to go and whether you can apply online.\nYou can also pick a common question:"),
+    "widget_example_1": ("身份证丢了怎么补办", "How do I replace a lost ID card?"),
+    "widget_example_2": ("新生儿怎么上户口", "How do I register a newborn?"),
+    "widget_example_3": ("社保卡在哪里办", "Where can I get a social security card?"),
+    "widget_net_error": ("网络连接失败，请稍后再试", "Connection failed. Please try again later."),
+    "widget_http_error": ("服务暂时不可用，请稍后再试（错误 {status}）", "The service is temporarily unavailable (error {status}). Please try again later."),
+    "widget_materials": ("所需材料（可逐项勾选核对）", "Materials checklist (tick as you prepare them)"),
+    "widget_optional": ("可选", "optional"),
+    "widget_copies": ("{n} 份", "×{n}"),
+    "widget_qr_alt": ("网上办理二维码", "QR code for online application"),
+    "widget_qr_hint": ("手机扫码办理", "Scan with your phone"),
+    "widget_source": ("来源：", "Source: "),
+    "widget_updated": ("（更新于 {date}）", " (updated {date})"),
+    "widget_ticket_number": ("排队号", "Number"),
+    "widget_booking_title": ("预约凭证", "Your booking"),
+    "widget_booking_code": ("预约码", "Booking code"),
+    "widget_booking_qr_alt": ("预约码二维码，到大厅签到时出示", "QR code of the booking code, to show at check-in"),
+    "widget_booking_ics": ("加入手机日历", "Add to calendar"),
+    "widget_rate_question": ("这个回答有帮助吗？", "Was this answer helpful?"),
+    "widget_rate_group": ("为这个回答评分", "Rate this answer"),
+    "widget_star_one": ("{n} 星", "{n} star"),
+    "widget_star_many": ("{n} 星", "{n} stars"),
+    "widget_comment": ("补充意见（可选），填写后点星级提交", "Optional comment, then pick a rating"),
+    "widget_comment_name": ("补充意见（可选）", "Comment (optional)"),
+    "widget_thanks": ("感谢您的评价", "Thanks for your rating"),
+    "widget_rate_failed": ("评价提交失败，请稍后再试", "Could not send your rating. Please try again later."),
+    "widget_staff": ("工作人员 {name}：", "Staff {name}: "),
+    "widget_staff_anonymous": ("工作人员：", "Staff: "),
+    "widget_who_user": ("您：", "You: "),
+    "widget_who_bot": ("助手：", "Assistant: "),
+    "widget_expiring": ("对话将在 {seconds} 秒后因长时间无操作而结束。", "This conversation ends in {seconds} seconds because of inactivity."),
+    "widget_keep": ("继续对话", "Continue"),
+    "widget_expired": ("对话已因长时间无操作而结束，再提问将开始新的对话。", "The conversation ended after a long pause; your next question starts a new one."),
     # errors a channel reports
     "error_empty": ("请输入您的问题。", "Please type your question."),
     "error_too_many": ("消息太频繁，请稍后再试。", "Too many messages; please wait a moment."),
     "error_bad_message": ("消息格式不对：请发送 {{\"type\": \"message\", \"text\": \"...\"}}，1-500 个字。",
                           "Send {{\"type\": \"message\", \"text\": \"...\"}} with 1-500 characters."),
 }  # fmt: skip
+
+
+# what the web widget is sent (GET /api/v1/words): its own labels, and the catalogue's words it shows too
+WIDGET_WORDS = tuple(k for k in WORDS if k.startswith("widget_")) + (
+    "choice_human", "link_full", "ticket_title", "status_waiting", "status_claimed", "status_called", "status_closed", "status_no_queue",
+)  # fmt: skip
+
+
+def templates(keys: tuple[str, ...], lang: str) -> dict[str, str]:
+    """The words ``keys`` in ``lang`` as written, their {slots} left for the one who shows them to fill."""
+    return {key: WORDS[key][1 if lang == "en" else 0] for key in keys}
 
 
 def say(key: str, lang: str, **values: object) -> str:

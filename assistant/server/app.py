@@ -28,7 +28,7 @@ from assistant.server.hub import Hub
 from assistant.server.middleware import BodyLimit, SecurityHeaders
 from assistant.server.ratelimit import TrustedProxies, make_limiter
 from assistant.server.routes import (
-    accounts, appointments, chat, curation, guides, health, knowledge, pages, rasa, records, review, sessions, tickets,
+    accounts, appointments, chat, curation, guides, health, knowledge, pages, rasa, records, review, sessions, tickets, words,
 )  # fmt: skip
 from assistant.server.socketio_channel import create_socketio
 from assistant.server.throttle import LoginGuard
@@ -116,7 +116,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
 
     routers = (health.router, chat.router, sessions.router, guides.router, rasa.router, accounts.router, accounts.users, tickets.router,
                curation.router, review.router, records.router, knowledge.router, appointments.router, appointments.cases,
-               appointments.staff, pages.router)  # fmt: skip
+               appointments.staff, words.router, pages.router)  # fmt: skip
     for router in routers:
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

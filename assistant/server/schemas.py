@@ -148,6 +148,13 @@ class Readiness(BaseModel):
     redis: str  # ok | unreachable: ... | not configured: one process
 
 
+class WordsOut(BaseModel):
+    """Labels a channel's own screen shows, from the catalogue: key -> text with {slots} to fill."""
+
+    lang: Literal["zh", "en"]
+    words: dict[str, str]
+
+
 class KeepaliveOut(BaseModel):
     session_id: str
     expires_in: int  # seconds until the conversation expires if idle again

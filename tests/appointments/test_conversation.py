@@ -96,3 +96,15 @@ def test_progress_asks_again_then_gives_up(assistant):
     replies = talk(assistant, ["我的申请办好了吗", "不知道", "没有", "忘了"])
     assert "格式不对" in replies[1].answer and replies[-1].answer.startswith("受理号或后四位格式不对")
     assert assistant.engine.sessions.peek(replies[-1].session_id).task is None
+
+
+def test_progress_guesses_on_one_number_are_bounded_across_new_sessions(assistant):
+    """Starting a new conversation for each guess does not give more guesses at one case's check value."""
+    from assistant.service import say
+
+    number = "SL2099" + uuid.uuid4().hex[:8].translate(str.maketrans("abcdef", "123456"))  # no such case: locks nothing real
+    limit = assistant.cases.limit
+    answers = [talk(assistant, ["查一下我的办件进度", f"{number}，{i:04d}"])[1].answer for i in range(limit + 1)]
+    assert answers[:limit] == [answers[0]] * limit and "没有查到" in answers[0]
+    assert answers[limit] == say("case_too_many", "zh")
+    assert talk(assistant, ["查一下我的办件进度", "SL202611200001，1234"])[1].case is not None  # other cases are not locked

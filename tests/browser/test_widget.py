@@ -1,4 +1,5 @@
 import re
+import threading
 
 import pytest
 
@@ -122,3 +123,71 @@ def test_unmodified_rasa_webchat_talks_to_this_server(live, context, rasa_webcha
     assert material not in page.locator(".rw-messages-container").inner_text()
     button.click()
     page.wait_for_function(f"() => [...document.querySelectorAll('.rw-response')].some(e => e.innerText.includes('{material}'))", timeout=30_000)
+
+
+class HostPage:
+    """A city's own web server on another origin (another port): one page, with its own CSP header."""
+
+    def __init__(self) -> None:
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        self.html = self.csp = ""
+        page = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 (the http.server API)
+                body = page.html.encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Security-Policy", page.csp)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://localhost:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_widget_embedded_on_another_site_takes_its_words_from_the_server(trained_settings, engine, browser):
+    """A city's page on another origin, with a strict CSP of its own (no inline script), loads the widget
+    from the assistant's origin: the labels arrive from the catalogue (GET /api/v1/words) and it answers."""
+    from tests.utils.live import start_server
+
+    host = HostPage()
+    server = start_server(trained_settings.model_copy(update={"cors_origins": host.url}), engine, rate_limit=10_000)
+    ws = server.url.replace("http://", "ws://")
+    host.csp = f"default-src 'none'; script-src {server.url}; style-src {server.url} 'unsafe-inline'; connect-src {server.url} {ws}; img-src {server.url} data:"
+    host.html = (f'<!doctype html><html lang="en"><head><title>City page</title></head><body><main><h1>City page</h1></main>'
+                 f'<script src="{server.url}/static/widget.js" data-lang="en" defer></script></body></html>')  # fmt: skip
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    try:
+        page = ctx.new_page()
+        asked, refused = [], []
+        page.on("request", lambda r: asked.append(r.url) if "/api/v1/words" in r.url else None)
+        page.on("console", lambda m: refused.append(m.text) if m.type == "error" else None)
+        page.goto(host.url + "/")
+        bubble = page.wait_for_selector(".ha-bubble")
+        assert bubble.inner_text().strip() == "Ask the assistant"
+        bubble.click()
+        assert page.get_attribute("#ha-input", "placeholder") == "Type your question"
+        assert "How do I replace a lost ID card?" in page.inner_text(".ha-welcome")
+        ask(page, "How do I apply for a passport?")
+        answer = page.wait_for_selector(".ha-bot[data-service]", timeout=30_000)
+        assert answer.get_attribute("data-service") == "passport" and "Source: " in answer.inner_text()
+        page.click("button.ha-lang")
+        page.wait_for_function("() => document.querySelector('.ha-title').textContent === '示例市政务服务中心 智能导办'")
+        assert page.get_attribute("#ha-input", "placeholder") == "请输入您要办理的事项"
+        assert asked and all(u.startswith(server.url + "/api/v1/words?lang=") for u in asked)
+        assert refused == []  # no CSP, CORS or network error on the host page
+    finally:
+        ctx.close()
+        server.stop()
+        host.stop()

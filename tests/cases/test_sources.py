@@ -13,7 +13,7 @@ from assistant.cases.answer import answer
 from assistant.cases.demo import DemoSource, import_csv
 from assistant.cases.desk import CaseDesk
 from assistant.cases.http import HttpSource
-from assistant.cases.source import CaseUnavailable
+from assistant.cases.source import Case, CaseUnavailable
 from assistant.db import Database
 from tests.conftest import KNOWLEDGE
 
@@ -140,6 +140,22 @@ def test_guessing_is_bounded_and_logged_masked(caplog):
     assert desk.lookup("someone-else", "SL202611200001", "1234").outcome == "not_found"
     logged = caplog.text
     assert "SL202611200001" not in logged and "SL20*******001" in logged and "check=****" in logged
+
+
+def test_misses_on_one_number_are_bounded_whoever_asks():
+    """A new session or address per guess still gets only ``limit`` misses on one case number an hour;
+    a found case is no miss, and other numbers stay open."""
+
+    class OneCase:
+        def lookup(self, number, check):
+            return Case(number=number, service_id="passport", status="ready", date="2026-11-27") if (number, check) == ("SL202611200001", "1234") else None
+
+    desk = CaseDesk(OneCase(), attempts_per_hour=3)
+    assert desk.lookup("visitor", "SL202611200001", "1234").outcome == "found"
+    outcomes = [desk.lookup(f"session:{i}", "SL202611200001", f"{i:04d}").outcome for i in range(4)]
+    assert outcomes == ["not_found"] * 3 + ["too_many"]
+    assert desk.lookup("new-session", "SL202611200001", "1234").outcome == "too_many"  # the right check too, for an hour
+    assert desk.lookup("new-session", "SL202611200002", "1234").outcome == "not_found"
 
 
 def test_a_crashing_adapter_is_unavailable():

@@ -73,156 +73,123 @@
     }
   }
 
-  // ---------------------------------------------------------------- i18n
-  var I18N = {
-    zh: {
-      htmlLang: "zh-CN",
-      title: "示例市政务服务中心 智能导办",
-      bubble: "智能导办",
-      bubbleUnread: "智能导办（有新消息）",
-      close: "关闭对话",
-      large: "大字模式",
-      largeName: "A+ 大字模式",
-      log: "对话记录",
-      inputLabel: "请输入您的问题",
-      placeholder: "请输入您要办理的事项",
-      send: "发送",
-      handoff: "转人工",
-      handoffLabel: "转人工服务",
-      typing: "正在回复…",
-      welcome:
-        "您好！我是示例市政务服务中心智能导办助手。\n" +
-        "请告诉我您要办理什么事，我会一次性告诉您需要准备的全部材料、在哪里办、能否网上办理。\n" +
-        "您也可以点击下面的常见问题：",
-      examples: ["身份证丢了怎么补办", "新生儿怎么上户口", "社保卡在哪里办"],
-      netError: "网络连接失败，请稍后再试",
+  // ---------------------------------------------------------------- words
+  // Every label the widget shows comes from the server's one catalogue of words
+  // (assistant/dialogue/words.py, GET /api/v1/words?lang=), so a wording is fixed there once for every
+  // channel. No fallback copy lives here: the widget is built when the words of its language have
+  // arrived (one small request to the server that serves this script, cached by the browser), and a
+  // widget that cannot reach its server could not answer anyway. Only language tags stay here, and
+  // the two language names on the switch, each written in its own language.
+  var HTML_LANG = { zh: "zh-CN", en: "en" };
+  var I18N = {}; // lang -> labels, filled as the words arrive
+  var wordsLoading = {};
+
+  /** Fill a catalogue template's {slots}. */
+  function fmt(template, values) {
+    return String(template == null ? "" : template).replace(/\{(\w+)\}/g, function (m, k) {
+      return values && values[k] != null ? String(values[k]) : "";
+    });
+  }
+
+  function labelsOf(lang, w) {
+    return {
+      htmlLang: HTML_LANG[lang],
+      title: w.widget_title,
+      bubble: w.widget_bubble,
+      bubbleUnread: w.widget_bubble_unread,
+      close: w.widget_close,
+      large: w.widget_large,
+      largeName: w.widget_large_name,
+      switchLang: w.widget_switch_lang,
+      log: w.widget_log,
+      inputLabel: w.widget_input_label,
+      placeholder: w.widget_placeholder,
+      send: w.widget_send,
+      handoff: w.choice_human,
+      handoffLabel: w.widget_handoff_name,
+      typing: w.widget_typing,
+      welcome: w.widget_welcome,
+      examples: [w.widget_example_1, w.widget_example_2, w.widget_example_3].filter(Boolean),
+      netError: w.widget_net_error,
       httpError: function (status) {
-        return "服务暂时不可用，请稍后再试（错误 " + status + "）";
+        return fmt(w.widget_http_error, { status: status });
       },
-      materials: "所需材料（可逐项勾选核对）",
-      optional: "可选",
+      materials: w.widget_materials,
+      optional: w.widget_optional,
       copies: function (form, n) {
         var parts = [];
         if (form) parts.push(form);
-        if (n) parts.push(n + " 份");
+        if (n) parts.push(fmt(w.widget_copies, { n: n }));
         return parts.join(" ");
       },
-      applyOnline: "网上办理",
-      qrAlt: "网上办理二维码",
-      qrHint: "手机扫码办理",
-      sourcePrefix: "来源：",
+      applyOnline: w.link_full,
+      qrAlt: w.widget_qr_alt,
+      qrHint: w.widget_qr_hint,
+      sourcePrefix: w.widget_source,
       sourceSuffix: function (date) {
-        return date ? "（更新于 " + date + "）" : "";
+        return date ? fmt(w.widget_updated, { date: date }) : "";
       },
-      ticketTitle: "排队信息",
-      bookingTitle: "预约凭证",
-      bookingCode: "预约码",
-      bookingQrAlt: "预约码二维码，到大厅签到时出示",
-      bookingIcs: "加入手机日历",
-      ticketNumber: "排队号",
-      // exactly the statuses of assistant/handoff (waiting | claimed | called | closed)
+      ticketTitle: w.ticket_title,
+      bookingTitle: w.widget_booking_title,
+      bookingCode: w.widget_booking_code,
+      bookingQrAlt: w.widget_booking_qr_alt,
+      bookingIcs: w.widget_booking_ics,
+      ticketNumber: w.widget_ticket_number,
+      // exactly the statuses of assistant/handoff (waiting | claimed | called | closed | no_queue)
       status: {
-        waiting: "排队中",
-        claimed: "工作人员已接手",
-        called: "已叫号",
-        closed: "已结束",
+        waiting: w.status_waiting,
+        claimed: w.status_claimed,
+        called: w.status_called,
+        closed: w.status_closed,
+        no_queue: w.status_no_queue,
       },
-      rateQ: "这个回答有帮助吗？",
-      rateGroup: "为这个回答评分",
+      rateQ: w.widget_rate_question,
+      rateGroup: w.widget_rate_group,
       star: function (n) {
-        return n + " 星";
+        return fmt(n === 1 ? w.widget_star_one : w.widget_star_many, { n: n });
       },
-      comment: "补充意见（可选），填写后点星级提交",
-      commentLabel: "补充意见（可选）",
-      thanks: "感谢您的评价",
-      rateFail: "评价提交失败，请稍后再试",
+      comment: w.widget_comment,
+      commentLabel: w.widget_comment_name,
+      thanks: w.widget_thanks,
+      rateFail: w.widget_rate_failed,
       staff: function (name) {
-        return "工作人员" + (name ? " " + name : "") + "：";
+        return name ? fmt(w.widget_staff, { name: name }) : w.widget_staff_anonymous;
       },
-      who: { user: "您：", bot: "助手：" },
-      staffNews: "工作人员回复：",
+      who: { user: w.widget_who_user, bot: w.widget_who_bot },
       expiring: function (s) {
-        return "对话将在 " + s + " 秒后因长时间无操作而结束。";
+        return fmt(w.widget_expiring, { seconds: s });
       },
-      keep: "继续对话",
-      expired: "对话已因长时间无操作而结束，再提问将开始新的对话。",
-    },
-    en: {
-      htmlLang: "en",
-      title: "Shili City Service Center Assistant",
-      bubble: "Ask the assistant",
-      bubbleUnread: "Ask the assistant (new messages)",
-      close: "Close chat",
-      large: "Large text",
-      largeName: "A+ Large text",
-      log: "Conversation",
-      inputLabel: "Type your question",
-      placeholder: "Type your question",
-      send: "Send",
-      handoff: "Talk to a person",
-      handoffLabel: "Talk to a person",
-      typing: "Replying…",
-      welcome:
-        "Hello! I am the assistant of the Shili City Service Center.\n" +
-        "Tell me what you need to do and I will list everything you need to bring, where to go and whether you can apply online.\n" +
-        "You can also pick a common question:",
-      examples: [
-        "How do I replace a lost ID card?",
-        "How do I register a newborn?",
-        "Where can I get a social security card?",
-      ],
-      netError: "Connection failed. Please try again later.",
-      httpError: function (status) {
-        return "The service is temporarily unavailable (error " + status + "). Please try again later.";
-      },
-      materials: "Materials checklist (tick as you prepare them)",
-      optional: "optional",
-      copies: function (form, n) {
-        var parts = [];
-        if (form) parts.push(form);
-        if (n) parts.push("×" + n);
-        return parts.join(" ");
-      },
-      applyOnline: "Apply online",
-      qrAlt: "QR code for online application",
-      qrHint: "Scan with your phone",
-      sourcePrefix: "Source: ",
-      sourceSuffix: function (date) {
-        return date ? " (updated " + date + ")" : "";
-      },
-      ticketTitle: "Your queue ticket",
-      bookingTitle: "Your booking",
-      bookingCode: "Booking code",
-      bookingQrAlt: "QR code of the booking code, to show at check-in",
-      bookingIcs: "Add to calendar",
-      ticketNumber: "Number",
-      status: {
-        waiting: "Waiting",
-        claimed: "With a member of staff",
-        called: "Called",
-        closed: "Closed",
-      },
-      rateQ: "Was this answer helpful?",
-      rateGroup: "Rate this answer",
-      star: function (n) {
-        return n + (n === 1 ? " star" : " stars");
-      },
-      comment: "Optional comment, then pick a rating",
-      commentLabel: "Comment (optional)",
-      thanks: "Thanks for your rating",
-      rateFail: "Could not send your rating. Please try again later.",
-      staff: function (name) {
-        return "Staff" + (name ? " " + name : "") + ": ";
-      },
-      who: { user: "You: ", bot: "Assistant: " },
-      staffNews: "Staff reply: ",
-      expiring: function (s) {
-        return "This conversation ends in " + s + " seconds because of inactivity.";
-      },
-      keep: "Continue",
-      expired: "The conversation ended after a long pause; your next question starts a new one.",
-    },
-  };
+      keep: w.widget_keep,
+      expired: w.widget_expired,
+    };
+  }
+
+  /** The words of one language, fetched once; retried with a growing pause while the server is away. */
+  function loadWords(lang) {
+    if (I18N[lang]) return Promise.resolve(I18N[lang]);
+    if (wordsLoading[lang]) return wordsLoading[lang];
+    var attempt = 0;
+    function tryOnce() {
+      return fetch(SERVER + "/api/v1/words?lang=" + encodeURIComponent(lang), { credentials: "omit", headers: { Accept: "application/json" } })
+        .then(function (res) {
+          if (!res.ok) throw new Error("words " + res.status);
+          return res.json();
+        })
+        .then(function (data) {
+          if (!data || typeof data.words !== "object" || !data.words) throw new Error("words unreadable");
+          I18N[lang] = labelsOf(lang, data.words);
+          return I18N[lang];
+        })
+        .catch(function () {
+          attempt += 1;
+          return new Promise(function (resolve) {
+            setTimeout(resolve, Math.min(30000, 1000 * Math.pow(2, attempt - 1)));
+          }).then(tryOnce);
+        });
+    }
+    wordsLoading[lang] = tryOnce();
+    return wordsLoading[lang];
+  }
 
   // ---------------------------------------------------------------- state
   var state = {
@@ -252,12 +219,14 @@
     warning: null,
   };
 
+  /** The interface's labels (another language's until its own words have arrived after a switch). */
   function t() {
-    return I18N[state.lang];
+    return I18N[state.lang] || I18N[Object.keys(I18N)[0]];
   }
 
+  /** Labels in a message's own language; the interface's until that language's words have arrived. */
   function tl(lang) {
-    return I18N[normLang(lang) || state.lang];
+    return I18N[normLang(lang)] || I18N[state.lang];
   }
 
   // ---------------------------------------------------------------- DOM helpers
@@ -504,7 +473,7 @@
     bubbleText.textContent = L.bubble;
     bubble.setAttribute("aria-label", state.unread ? L.bubbleUnread : L.bubble);
     titleEl.textContent = L.title;
-    langBtn.setAttribute("title", state.lang === "en" ? "切换到中文" : "Switch to English");
+    langBtn.setAttribute("title", L.switchLang);
     langBtn.setAttribute("data-current", state.lang);
     largeBtn.setAttribute("aria-label", L.largeName);
     largeBtn.setAttribute("title", L.large);
@@ -1166,8 +1135,11 @@
     if (!lang) return state.lang;
     state.lang = lang;
     storageSet(localStore(), LANG_KEY, lang);
-    applyLabels();
-    if (state.welcomed && state.onlyWelcome) showWelcome();
+    loadWords(lang).then(function () {
+      if (state.lang !== lang) return; // switched again meanwhile
+      applyLabels();
+      if (state.welcomed && state.onlyWelcome) showWelcome();
+    });
     return lang;
   }
 
@@ -1180,20 +1152,43 @@
   }
 
   // ---------------------------------------------------------------- start
+  // the widget is built when its words have arrived: calls made before that wait for it
+  var built = false;
+  var whenBuilt = [];
+
+  function afterBuild(fn) {
+    return function () {
+      var args = arguments;
+      if (built) return fn.apply(null, args);
+      return new Promise(function (resolve) {
+        whenBuilt.push(function () {
+          resolve(fn.apply(null, args));
+        });
+      });
+    };
+  }
+
   var api = {
-    open: function () {
+    open: afterBuild(function () {
       open();
-    },
-    close: close,
-    toggle: function () {
+    }),
+    close: afterBuild(close),
+    toggle: afterBuild(function () {
       if (state.open) close();
       else open();
-    },
-    send: function (text) {
+    }),
+    send: afterBuild(function (text) {
       return send(text);
+    }),
+    setLang: function (l) {
+      if (built) return setLang(l);
+      var lang = normLang(l);
+      if (lang) whenBuilt.push(function () {
+        setLang(lang);
+      });
+      return lang || state.lang;
     },
-    setLang: setLang,
-    handoff: handoff,
+    handoff: afterBuild(handoff),
   };
   Object.defineProperty(api, "lang", {
     get: function () {
@@ -1208,16 +1203,23 @@
   window.HallAssistant = api;
 
   function init() {
-    build();
-    if (state.sessionId) {
-      connectWs();
-      armExpiry();
-    }
-    try {
-      if (new URLSearchParams(location.search).get("open") === "1") open();
-    } catch (e) {
-      /* no URLSearchParams */
-    }
+    loadWords(state.lang).then(function () {
+      build();
+      built = true;
+      whenBuilt.splice(0).forEach(function (fn) {
+        fn();
+      });
+      if (state.sessionId) {
+        connectWs();
+        armExpiry();
+      }
+      try {
+        if (new URLSearchParams(location.search).get("open") === "1") open();
+      } catch (e) {
+        /* no URLSearchParams */
+      }
+      loadWords(state.lang === "en" ? "zh" : "en"); // the other language, ready for the switch and for replies in it
+    });
   }
 
   if (document.body) init();
