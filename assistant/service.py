@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import secrets
 from enum import Enum
-from typing import Any, Literal
+from typing import Any, Callable, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
@@ -123,6 +123,15 @@ class Message(BaseModel):
     session_id: str | None = None
     lang: Literal["zh", "en"] | None = None
     channel: Channel = "web"
+    client: str | None = None  # who asks, for per-client limits (a channel gives the address); None: not limited
+
+
+class Refused(Exception):
+    """The message would open a ticket, but this client has opened too many: said in the visitor's language."""
+
+    def __init__(self, text: str, retry_after: int) -> None:
+        super().__init__(text)
+        self.retry_after = retry_after
 
 
 class Update(BaseModel):
@@ -163,8 +172,11 @@ class Assistant:
     """``staffed``: whether window staff serve this storage's tickets. An offline kiosk is not staffed:
     a handoff there tells the person to go to the front desk instead of inventing a queue number."""
 
-    def __init__(self, engine: Engine, storage: Storage, *, staffed: bool = True, bookings: Any = None, cases: Any = None) -> None:
+    def __init__(self, engine: Engine, storage: Storage, *, staffed: bool = True, bookings: Any = None, cases: Any = None,
+                 handoff_limit: Callable[[str], bool] | None = None, handoff_window: int = 3600) -> None:  # fmt: skip
         self.engine, self.storage, self.staffed = engine, storage, staffed
+        # tickets per client (``Message.client``), counted here so every channel that can open one is limited alike
+        self.handoff_limit, self.handoff_window = handoff_limit, handoff_window
         # appointments and case progress (assistant.appointments.book.Bookings, assistant.cases.desk.CaseDesk);
         # without them the conversation says it cannot book or look up here
         self.bookings, self.cases = bookings, cases
@@ -192,6 +204,9 @@ class Assistant:
             out.answer = f"{say('restarted_note', out.lang)}\n{out.answer}"
         if not record:
             return out
+        if reply.handoff and self.staffed and message.client is not None and self.handoff_limit is not None:
+            if not self.handoff_limit(message.client):  # each ticket puts a person to work
+                raise Refused(say("handoff_too_many", out.lang), self.handoff_window)
         # a form's answers (a name, a number) are not questions: the log keeps that one was given, not what
         self.storage.log(out.model_copy(update={"text": "[form]"}) if out.kind == "task" else out, channel=message.channel)
         if reply.handoff:
@@ -202,9 +217,9 @@ class Assistant:
     def ask(self, text: str, *, session_id: str | None = None, lang: str | None = None, channel: Channel = "web", record: bool = True) -> BotReply:
         return self.handle(Message(text=text, session_id=session_id, lang=lang, channel=channel), record=record)  # type: ignore[arg-type]
 
-    def request_handoff(self, *, session_id: str | None, lang: str | None, channel: Channel) -> BotReply:
+    def request_handoff(self, *, session_id: str | None, lang: str | None, channel: Channel, client: str | None = None) -> BotReply:
         """The "talk to a person" button: the same path as typing 转人工."""
-        return self.ask(HUMAN_CHOICE, session_id=session_id, lang=lang, channel=channel)
+        return self.handle(Message(text=HUMAN_CHOICE, session_id=session_id, lang=lang, channel=channel, client=client))  # type: ignore[arg-type]
 
     def rate(self, **kw: Any) -> dict[str, Any]:
         return self.storage.rate(**kw)  # the comment is cleaned and masked where it is stored

@@ -295,6 +295,9 @@ WORDS: dict[str, tuple[str, str]] = {
     # errors a channel reports
     "error_empty": ("请输入您的问题。", "Please type your question."),
     "error_too_many": ("消息太频繁，请稍后再试。", "Too many messages; please wait a moment."),
+    "error_not_yours": ("这个对话不是在本页面或本设备上开始的。", "This conversation was not started on this page or device."),
+    "handoff_too_many": ("从这个地址申请人工服务的次数过多，请到服务中心咨询台找工作人员。",
+                         "Too many requests for a person from this address; please ask at the information desk."),
     "error_bad_message": ("消息格式不对：请发送 {{\"type\": \"message\", \"text\": \"...\"}}，1-500 个字。",
                           "Send {{\"type\": \"message\", \"text\": \"...\"}} with 1-500 characters."),
 }  # fmt: skip

@@ -24,7 +24,9 @@ from assistant.engine import Engine, Paths
 from assistant.privacy import set_public_numbers
 from assistant.server import accesslog
 from assistant.server.deps import AppState
+from assistant.server.binding import Binding
 from assistant.server.hub import Hub
+from assistant.server.origins import Origins
 from assistant.server.middleware import BodyLimit, SecurityHeaders
 from assistant.server.ratelimit import TrustedProxies, make_limiter
 from assistant.server.routes import (
@@ -32,7 +34,7 @@ from assistant.server.routes import (
 )  # fmt: skip
 from assistant.server.socketio_channel import create_socketio
 from assistant.server.throttle import LoginGuard
-from assistant.service import Assistant, open_desks
+from assistant.service import Assistant, Refused, open_desks
 from assistant.storage import DatabaseStorage, Unavailable
 
 log = logging.getLogger("assistant.server")
@@ -40,6 +42,7 @@ log = logging.getLogger("assistant.server")
 # loopback by default (rotating it dodged every limit); the app reads it itself, from configured proxies only
 UVICORN_OPTIONS: dict[str, Any] = {"proxy_headers": False, "server_header": False}
 STATIC = Path(__file__).resolve().parent / "static"
+HANDOFF_WINDOW = 3600  # ASSISTANT_HANDOFF_LIMIT_PER_HOUR
 
 
 def _validation_message(exc: RequestValidationError) -> str:
@@ -55,6 +58,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     rate_limit = rate_limit or settings.rate_limit_per_minute
     proxies = TrustedProxies(settings.list_of(settings.trusted_proxies))  # a bad entry stops the start, clearly
     secret = session_secret(settings)
+    binding = Binding(secret)  # conversation tokens: the same secret, so every worker accepts them
+    origins = Origins(settings.list_of(settings.cors_origins))  # pages that may open a live connection
     accesslog.install()
 
     @asynccontextmanager
@@ -66,13 +71,17 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         paths = Paths.of(settings)
         rebuilder = Rebuilder(eng, db, paths.models, paths.cache, templates=settings.training_dir / "templates.yml", base_encoder=settings.encoder_path)
         bookings, cases = open_desks(settings, db, eng)
-        assistant = Assistant(eng, DatabaseStorage(db, lambda gid: eng.kb.guides.get(gid or "")), bookings=bookings, cases=cases)
+        # tickets per address and hour: counted by the service, so every channel that can open one is limited alike
+        handoffs = make_limiter(settings.handoff_limit_per_hour, HANDOFF_WINDOW, settings.redis_url, name="handoffs")
+        assistant = Assistant(eng, DatabaseStorage(db, lambda gid: eng.kb.guides.get(gid or "")), bookings=bookings, cases=cases,
+                              handoff_limit=handoffs.allow, handoff_window=HANDOFF_WINDOW)  # fmt: skip
         # the hall's own phone numbers stay readable in transcripts; a visitor's are masked
         set_public_numbers(n for g in eng.kb.guides.values() for n in (g.phone, g.complaint_phone))
         app.state.assistant = AppState(
             settings, db, eng, assistant, hub, make_limiter(rate_limit, 60, settings.redis_url, name="messages"), rebuilder,
-            handoffs=make_limiter(settings.handoff_limit_per_hour, 3600, settings.redis_url, name="handoffs"), proxies=proxies,
+            handoffs=handoffs, proxies=proxies, sockets=make_limiter(rate_limit, 60, settings.redis_url, name="sockets"),
             logins=LoginGuard(free_attempts=settings.login_free_attempts, concurrent=settings.login_concurrent_checks),
+            binding=binding, origins=origins,
         )  # fmt: skip
         yield
         await hub.stop()
@@ -91,9 +100,9 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         SessionMiddleware, secret_key=secret, session_cookie="hall_staff", same_site="strict",
         https_only=settings.environment != "development", max_age=int(settings.staff_session_hours * 3600),
     )  # fmt: skip
-    origins = settings.list_of(settings.cors_origins)
-    if origins:  # the widget on another site calls the public API; no credentials, so never the staff API
-        app.add_middleware(CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST"], allow_headers=["Content-Type"], allow_credentials=False)
+    cors = settings.list_of(settings.cors_origins)
+    if cors:  # the widget on another site calls the public API; no credentials, so never the staff API
+        app.add_middleware(CORSMiddleware, allow_origins=cors, allow_methods=["GET", "POST"], allow_headers=["Content-Type"], allow_credentials=False)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, max_upload_bytes=settings.max_upload_bytes)
 
@@ -104,6 +113,10 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     @app.exception_handler(HTTPException)
     async def http_error(_request: Request, exc: HTTPException) -> JSONResponse:
         return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+
+    @app.exception_handler(Refused)
+    async def refused(_request: Request, exc: Refused) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=429, headers={"Retry-After": str(exc.retry_after)})
 
     @app.exception_handler(Unavailable)
     async def unavailable(_request: Request, exc: Unavailable) -> JSONResponse:

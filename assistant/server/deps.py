@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass, field
 from typing import Annotated, Iterator
 
@@ -13,12 +14,12 @@ from assistant.config import Settings
 from assistant.curation.rebuild import Rebuilder
 from assistant.db import Database
 from assistant.engine import Engine
+from assistant.server.binding import Binding
 from assistant.server.hub import Hub
+from assistant.server.origins import Origins
 from assistant.server.ratelimit import RateLimiter, RedisRateLimiter, TrustedProxies, connection_address
 from assistant.server.throttle import LoginGuard
 from assistant.service import Assistant
-
-HANDOFF_PATH = "/api/v1/handoff"
 
 
 @dataclass
@@ -30,7 +31,10 @@ class AppState:
     hub: Hub
     limiter: RateLimiter | RedisRateLimiter  # messages per address and minute, every channel
     rebuilder: Rebuilder
-    handoffs: RateLimiter | RedisRateLimiter = field(default_factory=lambda: RateLimiter(10, 3600))  # tickets per address and hour
+    handoffs: RateLimiter | RedisRateLimiter = field(default_factory=lambda: RateLimiter(10, 3600))  # tickets per address and hour (the service counts them)
+    sockets: RateLimiter | RedisRateLimiter = field(default_factory=lambda: RateLimiter(60, 60))  # new WebSocket/socket.io connections per address and minute
+    binding: Binding = field(default_factory=lambda: Binding(secrets.token_urlsafe(48)))  # conversation tokens
+    origins: Origins = field(default_factory=lambda: Origins(()))  # pages that may open a live connection
     logins: LoginGuard = field(default_factory=LoginGuard)
     proxies: TrustedProxies = field(default_factory=TrustedProxies)
 
@@ -48,13 +52,10 @@ def client_key(request: Request) -> str:
 
 
 def rate_limited(request: Request, state: Annotated[AppState, Depends(get_state)]) -> None:
-    address = state.address(request)
-    if not state.limiter.allow(address):
+    # one budget per address for every channel (WebSocket and socket.io messages count here too);
+    # opening a ticket has its own limit, counted by the service whichever channel asks
+    if not state.limiter.allow(state.address(request)):
         raise HTTPException(429, "too many messages; please wait a moment", headers={"Retry-After": "60"})
-    # opening a ticket is limited on its own: each one puts a person to work
-    if request.url.path == HANDOFF_PATH and not state.handoffs.allow(address):
-        raise HTTPException(429, "too many requests for a person from this address; please ask at the information desk",
-                            headers={"Retry-After": "3600"})  # fmt: skip
 
 
 StateDep = Annotated[AppState, Depends(get_state)]

@@ -1,5 +1,10 @@
 """Rasa-compatible socket.io channel (path /socket.io): session_request -> session_confirm,
-user_uttered -> bot_uttered {text, quick_replies}, so the unmodified rasa-webchat widget works."""
+user_uttered -> bot_uttered {text, quick_replies}, so the unmodified rasa-webchat widget works.
+
+The session id confirmed is a token (assistant.server.binding): rasa-webchat keeps it and asks for it
+again on its next visit; any other id it asks for (made up, a bare id, a phone number) gets a new
+conversation. Pages of other sites than ASSISTANT_CORS_ORIGINS cannot connect, and connections and
+messages count against the address's budget, shared with REST and the WebSocket."""
 
 from __future__ import annotations
 
@@ -10,7 +15,8 @@ import socketio
 
 
 from assistant.server.deps import AppState
-from assistant.service import BotReply, Message, say
+from assistant.server.ratelimit import scope_address
+from assistant.service import BotReply, Message, Refused, say
 from assistant.storage import Unavailable
 
 
@@ -22,8 +28,13 @@ def create_socketio(get_state: Any, *, redis_url: str = "") -> socketio.AsyncSer
     # with Redis, socket.io's own emits reach clients held by any worker (staff replies travel by the hub);
     # polling clients need the same worker for one connection: nginx pins /socket.io/ by address (ip_hash)
     manager = socketio.AsyncRedisManager(redis_url) if redis_url else None
-    sio = socketio.AsyncServer(async_mode="asgi", cors_allowed_origins="*", logger=False, engineio_logger=False, client_manager=manager)
+
+    def allowed(origin: str | None, environ: dict[str, Any]) -> bool:  # engine.io asks before any handshake
+        return bool(get_state().origins.allows(origin, environ.get("HTTP_HOST")))
+
+    sio = socketio.AsyncServer(async_mode="asgi", cors_allowed_origins=allowed, logger=False, engineio_logger=False, client_manager=manager)
     sessions: dict[str, tuple[str, Any]] = {}  # sid -> (conversation id, sender)
+    addresses: dict[str, str] = {}  # sid -> the client's address (limits)
 
     def bind(sid: str, conversation: str) -> None:
         state: AppState = get_state()
@@ -37,21 +48,29 @@ def create_socketio(get_state: Any, *, redis_url: str = "") -> socketio.AsyncSer
         sessions[sid] = (conversation, send)
         state.hub.join(conversation, send)
 
+    def conversation_of(wanted: Any) -> str:
+        state: AppState = get_state()
+        return state.assistant.open_conversation(state.binding.open(wanted))
+
     @sio.event
     async def connect(sid: str, environ: dict[str, Any], auth: Any = None) -> None:
-        return None
+        state: AppState = get_state()
+        address = scope_address(environ.get("asgi.scope") or {}, state.proxies)
+        if not state.sockets.allow(address):
+            raise socketio.exceptions.ConnectionRefusedError(say("error_too_many", "zh"))
+        addresses[sid] = address
 
     @sio.event
     async def disconnect(sid: str, *args: Any) -> None:
+        addresses.pop(sid, None)
         if sid in sessions:
             get_state().hub.leave(*sessions.pop(sid))
 
     @sio.on("session_request")
     async def session_request(sid: str, data: Any = None) -> None:
-        wanted = data.get("session_id") if isinstance(data, dict) else None
-        conversation = str(wanted)[:64] if wanted else sid
+        conversation = conversation_of(data.get("session_id") if isinstance(data, dict) else None)
         bind(sid, conversation)
-        await sio.emit("session_confirm", {"session_id": conversation}, to=sid)
+        await sio.emit("session_confirm", {"session_id": get_state().binding.token(conversation)}, to=sid)
 
     @sio.on("user_uttered")
     async def user_uttered(sid: str, data: Any = None) -> None:
@@ -62,16 +81,18 @@ def create_socketio(get_state: Any, *, redis_url: str = "") -> socketio.AsyncSer
         if not isinstance(data, dict) or not isinstance(data.get("message"), str) or not data["message"].strip():
             await sio.emit("bot_uttered", {"text": say("error_empty", lang or "zh")}, to=sid)
             return
-        conversation = sessions.get(sid, (None,))[0] or str(data.get("session_id") or sid)[:64]
-        if sid not in sessions:
+        conversation = sessions.get(sid, (None,))[0]
+        if conversation is None:  # no session_request first: the id sent along must be a token too
+            conversation = conversation_of(data.get("session_id"))
             bind(sid, conversation)
-        if not state.limiter.allow(f"sio:{conversation}"):
+        address = addresses.get(sid, "unknown")
+        if not state.limiter.allow(address):  # the same budget as REST: a new socket is no new budget
             await sio.emit("bot_uttered", {"text": say("error_too_many", lang or state.assistant.language(conversation))}, to=sid)
             return
-        incoming = Message(text=data["message"][:500], session_id=conversation, lang=lang, channel="web")
+        incoming = Message(text=data["message"][:500], session_id=conversation, lang=lang, channel="web", client=address)
         try:
             reply = await asyncio.to_thread(state.assistant.handle, incoming)
-        except Unavailable as exc:  # the database is down and this message needed it (a handoff)
+        except (Unavailable, Refused) as exc:  # the database is down and this message needed it, or too many tickets
             await sio.emit("bot_uttered", {"text": str(exc)}, to=sid)
             return
         if reply.silent:

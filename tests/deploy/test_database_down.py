@@ -40,19 +40,22 @@ def cut(trained_settings, engine):
 def test_database_down_chat_answers_writes_say_so(cut) -> None:
     server, proxy = cut
     with httpx.Client(base_url=server.url, timeout=60) as client:
-        assert client.post("/api/v1/chat", json={"session_id": "d1", "text": "我想办护照"}).json()["service"] == "passport"
+        before = client.post("/api/v1/chat", json={"text": "我想办护照"}).json()
+        assert before["service"] == "passport"
+        d1 = before["session_id"]
         proxy.down()
-        answer = client.post("/api/v1/chat", json={"session_id": "d2", "text": "护照要带什么"})
+        answer = client.post("/api/v1/chat", json={"text": "护照要带什么"})
         assert answer.status_code == 200 and answer.json()["service"] == "passport"
-        handed = client.post("/api/v1/handoff", json={"session_id": "d2"})
+        d2 = answer.json()["session_id"]
+        handed = client.post("/api/v1/handoff", json={"session_id": d2})
         assert handed.status_code == 503 and "数据库不可用" in handed.json()["detail"] and "Traceback" not in handed.text
-        rated = client.post("/api/v1/ratings", json={"session_id": "d2", "message_id": answer.json()["message_id"], "score": 5})
+        rated = client.post("/api/v1/ratings", json={"session_id": d2, "message_id": answer.json()["message_id"], "score": 5})
         assert rated.status_code == 503 and "database is unavailable" in rated.json()["detail"]
         ready = client.get("/readyz")
         assert ready.status_code == 503 and ready.json()["database"] is False and "unreachable" in ready.json()["database_detail"]
         proxy.up()
         assert client.get("/readyz").status_code == 200
         # back: the conversation begun before the outage continues, and a handoff gets a number
-        follow = client.post("/api/v1/chat", json={"session_id": "d1", "text": "要多少钱"}).json()
+        follow = client.post("/api/v1/chat", json={"session_id": d1, "text": "要多少钱"}).json()
         assert follow["service"] == "passport" and follow["kind"] == "answer"
-        assert client.post("/api/v1/handoff", json={"session_id": "d1"}).json()["ticket"]["number"]
+        assert client.post("/api/v1/handoff", json={"session_id": d1}).json()["ticket"]["number"]

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import threading
 import time
-import uuid
 from pathlib import Path
 
 import httpx
@@ -37,11 +36,11 @@ class Load:
             round_ = 0
             while not self.stop.is_set():
                 round_ += 1
-                s = uuid.uuid4().hex
                 try:
-                    answer = client.post("/api/v1/chat", json={"session_id": s, "text": "我想办护照"})
+                    answer = client.post("/api/v1/chat", json={"text": "我想办护照"})
                     if answer.status_code != 200:
                         continue
+                    s = answer.json()["session_id"]  # the server's token for this conversation
                     if (n + round_) % 2:
                         r = client.post("/api/v1/ratings", json={"session_id": s, "message_id": answer.json()["message_id"], "score": 4})
                         if r.status_code == 201:

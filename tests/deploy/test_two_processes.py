@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import queue
-import uuid
 
 import httpx
 import pytest
@@ -18,25 +17,22 @@ from tests.utils.live import STAFF, login
 pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.redis]
 
 
-def sid() -> str:
-    return uuid.uuid4().hex
-
-
-def ws(url: str, session_id: str) -> str:
-    return url.replace("http://", "ws://") + f"/api/v1/ws?session_id={session_id}"
+def ws(url: str, session_id: str | None = None) -> str:
+    return url.replace("http://", "ws://") + "/api/v1/ws" + (f"?session_id={session_id}" if session_id else "")
 
 
 def test_a_conversation_continues_on_the_other_worker(cluster) -> None:
     a, b, proxy = cluster
-    s = sid()
-    first = httpx.post(f"{a.url}/api/v1/chat", json={"session_id": s, "text": "我想办护照"}, timeout=30).json()
+    first = httpx.post(f"{a.url}/api/v1/chat", json={"text": "我想办护照"}, timeout=30).json()
     assert first["service"] == "passport"
+    s = first["session_id"]  # a token of worker a: worker b accepts it (one secret)
     follow = httpx.post(f"{b.url}/api/v1/chat", json={"session_id": s, "text": "要多少钱"}, timeout=30).json()
     assert follow["service"] == "passport" and follow["kind"] == "answer" and "元" in follow["answer"], follow
     # through nginx (any worker): the same, and readiness says Redis is shared
-    t = sid()
     with httpx.Client(base_url=proxy.url, timeout=30) as client:
-        assert client.post("/api/v1/chat", json={"session_id": t, "text": "我想办护照"}).json()["service"] == "passport"
+        begun = client.post("/api/v1/chat", json={"text": "我想办护照"}).json()
+        t = begun["session_id"]
+        assert begun["service"] == "passport"
         assert client.post("/api/v1/chat", json={"session_id": t, "text": "要多少钱"}).json()["service"] == "passport"
         ready = client.get("/readyz").json()
         assert ready["ready"] and ready["database"] and ready["redis"] == "ok"
@@ -46,9 +42,8 @@ def test_a_conversation_continues_on_the_other_worker(cluster) -> None:
 
 def test_staff_on_one_worker_reach_a_websocket_visitor_on_the_other(cluster) -> None:
     a, b, proxy = cluster
-    s = sid()
-    with connect(ws(a.url, s)) as visitor, httpx.Client(base_url=b.url, timeout=30) as staff:
-        assert json.loads(visitor.recv(timeout=10))["session_id"] == s
+    with connect(ws(a.url)) as visitor, httpx.Client(base_url=b.url, timeout=30) as staff:
+        assert json.loads(visitor.recv(timeout=10))["type"] == "session"
         visitor.send(json.dumps({"type": "message", "text": "转人工"}))
         number = json.loads(visitor.recv(timeout=30))["ticket"]["number"]
         csrf = login(staff, STAFF)
@@ -62,27 +57,29 @@ def test_staff_on_one_worker_reach_a_websocket_visitor_on_the_other(cluster) -> 
         visitor.send(json.dumps({"type": "message", "text": "好的谢谢"}))
         assert json.loads(visitor.recv(timeout=10))["silent"] is True  # the ticket is seen by worker a too
     # the WebSocket through nginx (upgrade headers)
-    with connect(ws(proxy.url, sid())) as through:
+    with connect(ws(proxy.url)) as through:
         assert json.loads(through.recv(timeout=10))["type"] == "session"
         through.send(json.dumps({"type": "message", "text": "护照多少钱"}))
         assert json.loads(through.recv(timeout=30))["service"] == "passport"
 
 
-def _socketio_visitor(url: str, session_id: str) -> tuple[socketio.Client, "queue.Queue[dict]"]:
+def _socketio_visitor(url: str, session_id: str | None = None) -> tuple[socketio.Client, "queue.Queue[dict]", str]:
+    """A rasa-webchat-like visitor: asks for ``session_id`` and returns the one the server confirmed."""
     heard: queue.Queue[dict] = queue.Queue()
     client = socketio.Client(reconnection=False)
     client.on("bot_uttered", heard.put)
     client.on("session_confirm", heard.put)
     client.connect(url, socketio_path="socket.io", wait_timeout=20)
     client.emit("session_request", {"session_id": session_id})
-    assert heard.get(timeout=10) == {"session_id": session_id}
-    return client, heard
+    confirmed = heard.get(timeout=10)["session_id"]
+    assert session_id is None or confirmed == session_id
+    return client, heard, confirmed
 
 
 def test_staff_on_one_worker_reach_a_socketio_visitor_on_the_other(cluster) -> None:
     a, b, proxy = cluster
-    s = sid()
-    visitor, heard = _socketio_visitor(a.url, s)
+    s = httpx.post(f"{b.url}/api/v1/chat", json={"text": "我想办护照"}, timeout=30).json()["session_id"]  # begun on b
+    visitor, heard, _ = _socketio_visitor(a.url, s)  # continued over socket.io on a
     try:
         ticket = httpx.post(f"{a.url}/api/v1/handoff", json={"session_id": s}, timeout=30).json()["ticket"]
         with httpx.Client(base_url=b.url, timeout=30) as staff:
@@ -94,7 +91,7 @@ def test_staff_on_one_worker_reach_a_socketio_visitor_on_the_other(cluster) -> N
     finally:
         visitor.disconnect()
     # socket.io through nginx: the pinned upstream, polling then upgrade
-    through, heard = _socketio_visitor(proxy.url, sid())
+    through, heard, _ = _socketio_visitor(proxy.url)
     try:
         through.emit("user_uttered", {"message": "护照多少钱"})
         assert "元" in heard.get(timeout=30)["text"]

@@ -2,7 +2,11 @@
 table and every export is scanned for the raw value; NUL characters never cause a 500 (PostgreSQL)."""
 
 import io
+import json
 import uuid
+
+import socketio
+from websockets.sync.client import connect
 
 from openpyxl import load_workbook
 from sqlalchemy import JSON, String, Text, create_engine, inspect, select, text
@@ -13,6 +17,7 @@ from tests.utils.live import CURATOR, STAFF, login
 
 RAW = [raw for raw, _secret, _masked in CASES]
 SECRETS = [secret for _raw, secret, _masked in CASES]
+ID_LIKE = ["13912345678", "110105198001011234"]  # typed where a client names its conversation
 
 
 def _digits(value: str) -> str:
@@ -22,10 +27,10 @@ def _digits(value: str) -> str:
 def test_nul_characters_in_chat_webhook_and_rating_are_no_500(make_server, db_url):
     server = make_server(db_url)
     with client_for(server) as c:
-        s = uuid.uuid4().hex
-        chat = c.post("/api/v1/chat", json={"session_id": s, "text": "身份证\u0000丢了\u001b怎么办"})
+        chat = c.post("/api/v1/chat", json={"text": "身份证\u0000丢了\u001b怎么办"})
         assert chat.status_code == 200 and "\u0000" not in chat.text
-        assert c.post("/webhooks/rest/webhook", json={"sender": "r" + s, "message": "护照\u0000多少钱"}).status_code == 200
+        s = chat.json()["session_id"]
+        assert c.post("/webhooks/rest/webhook", json={"sender": "r" + uuid.uuid4().hex, "message": "护照\u0000多少钱"}).status_code == 200
         assert c.post("/api/v1/chat", json={"session_id": s, "text": "\u0000"}).status_code == 422
         handoff = c.post("/api/v1/handoff", json={"session_id": s})  # the earlier turn is in the transcript
         assert handoff.status_code == 200
@@ -57,12 +62,26 @@ def test_control_characters_already_stored_do_not_break_the_exports(make_server,
 def test_no_raw_personal_value_is_stored_or_exported(make_server, db_url):
     server = make_server(db_url)
     with client_for(server) as c, client_for(server) as staff, client_for(server) as cur:
-        s = uuid.uuid4().hex
-        first = None
+        first = c.post("/api/v1/chat", json={"text": "身份证丢了"}).json()
+        s, sender = first["session_id"], "r" + uuid.uuid4().hex
         for raw in RAW:
-            reply = c.post("/api/v1/chat", json={"session_id": s, "text": f"{raw} 身份证丢了"}).json()
-            first = first or reply
-            assert c.post("/webhooks/rest/webhook", json={"sender": "r" + s, "message": raw}).status_code == 200
+            c.post("/api/v1/chat", json={"session_id": s, "text": f"{raw} 身份证丢了"}).json()
+            assert c.post("/webhooks/rest/webhook", json={"sender": sender, "message": raw}).status_code == 200
+        # a phone or ID number used as the conversation's id or as Rasa's sender (phone-as-id)
+        for number in ID_LIKE:
+            assert c.post("/api/v1/chat", json={"session_id": number, "text": "护照"}).json()["session_id"] != number
+            assert c.post("/webhooks/rest/webhook", json={"sender": number, "message": "护照"}).json()[0]["recipient_id"] == number
+            c.post("/webhooks/rest/webhook", json={"sender": number, "message": "转人工"})  # a ticket for that conversation
+            with connect(server.url.replace("http://", "ws://") + f"/api/v1/ws?session_id={number}") as ws:
+                assert json.loads(ws.recv(timeout=10))["session_id"] != number
+                ws.send(json.dumps({"type": "message", "text": "护照"}))
+                ws.recv(timeout=30)
+            with socketio.SimpleClient() as sio:
+                sio.connect(server.url, transports=["websocket"])
+                sio.emit("session_request", {"session_id": number})
+                assert sio.receive(timeout=10)[1]["session_id"] != number
+                sio.emit("user_uttered", {"message": "护照", "session_id": number})
+                sio.receive(timeout=30)
         c.post("/api/v1/ratings", json={"session_id": s, "message_id": first["message_id"], "score": 1, "comment": " ".join(RAW)[:1000]})
         number = c.post("/api/v1/handoff", json={"session_id": s}).json()["ticket"]["number"]
         for raw in RAW[:5]:
@@ -96,7 +115,7 @@ def test_no_raw_personal_value_is_stored_or_exported(make_server, db_url):
     for where, values in (("database", stored), ("exports", exports)):
         blob = "\n".join(values)
         compact = _digits(blob)
-        for secret in SECRETS:
+        for secret in SECRETS + ID_LIKE:
             assert secret not in blob, f"{secret!r} found raw in the {where}"
             if sum(ch.isdigit() for ch in secret) >= 8:
                 assert _digits(secret) not in compact, f"{secret!r} found (separators removed) in the {where}"

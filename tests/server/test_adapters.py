@@ -38,8 +38,8 @@ class FakeAssistant:
     def ask(self, text: str, *, session_id: str | None = None, lang: str | None = None, channel: str = "web", record: bool = True) -> BotReply:
         return self.handle(Message(text=text, session_id=session_id, lang=lang, channel=channel), record=record)  # type: ignore[arg-type]
 
-    def request_handoff(self, *, session_id: str | None, lang: str | None, channel: str) -> BotReply:
-        reply = self.ask("HANDOFF", session_id=session_id, lang=lang, channel=channel)
+    def request_handoff(self, *, session_id: str | None, lang: str | None, channel: str, client: str | None = None) -> BotReply:
+        reply = self.handle(Message(text="HANDOFF", session_id=session_id, lang=lang, channel=channel, client=client))  # type: ignore[arg-type]
         reply.ticket = Ticket(number="F001", window="Z01", wait_minutes=7, status=TicketStatus.waiting, status_label="FAKE-STATUS",
                               title="FAKE-TITLE", summary="FAKE-SUMMARY")  # fmt: skip
         return reply
@@ -72,18 +72,24 @@ def test_rest_chat_passes_the_message_and_maps_the_reply(trained_settings, engin
     fake = FakeAssistant()
     client = _client(trained_settings, engine, fake)
     try:
-        body = client.post("/api/v1/chat", json={"session_id": "s1", "text": "护照", "lang": "en", "channel": "kiosk"}).json()
-        assert fake.received == [Message(text="护照", session_id="s1", lang="en", channel="kiosk")]
+        binding = client.app.other_asgi_app.state.assistant.binding
+        s1 = binding.token("s1")  # what an earlier reply gave this client
+        body = client.post("/api/v1/chat", json={"session_id": s1, "text": "护照", "lang": "en", "channel": "kiosk"}).json()
+        # the service gets the conversation's own id, and the address it limits tickets by
+        assert fake.received == [Message(text="护照", session_id="s1", lang="en", channel="kiosk", client="testclient")]
+        assert body["session_id"] == s1
         assert body["answer"] == "FAKE<护照>" and body["materials"] == ["FAKE-MATERIAL"]
         assert body["buttons"] == [{"title": "FAKE-CHOICE", "payload": "choose:passport"}]
         # the adapter adds only this server's URLs
         assert body["guide"]["url"] == "/guides/passport" and body["qr_url"] == "/api/v1/guides/passport/qr.png"
-        handoff = client.post("/api/v1/handoff", json={"session_id": "s1"}).json()
+        handoff = client.post("/api/v1/handoff", json={"session_id": s1}).json()
         assert handoff["ticket"]["summary"] == "FAKE-SUMMARY" and handoff["ticket"]["status_label"] == "FAKE-STATUS"
-        rating = client.post("/api/v1/ratings", json={"session_id": "s1", "message_id": "m1", "score": 4})
-        assert rating.status_code == 201 and fake.rated["score"] == 4 and fake.rated["channel"] == "web"
-        assert client.post("/api/v1/sessions/alive/keepalive").status_code == 200
-        assert client.post("/api/v1/sessions/gone/keepalive").status_code == 404
+        assert fake.received[-1] == Message(text="HANDOFF", session_id="s1", lang=None, channel="web", client="testclient")
+        rating = client.post("/api/v1/ratings", json={"session_id": s1, "message_id": "m1", "score": 4})
+        assert rating.status_code == 201 and fake.rated["score"] == 4 and fake.rated["channel"] == "web" and fake.rated["session_id"] == "s1"
+        assert client.post(f"/api/v1/sessions/{binding.token('alive')}/keepalive").status_code == 200
+        assert client.post(f"/api/v1/sessions/{binding.token('gone')}/keepalive").status_code == 404
+        assert client.post("/api/v1/sessions/alive/keepalive").status_code == 403  # a bare id proves nothing
     finally:
         client.__exit__(None, None, None)
 
@@ -93,7 +99,8 @@ def test_rasa_rest_webhook_passes_sender_and_language_and_maps_buttons(trained_s
     client = _client(trained_settings, engine, fake)
     try:
         body = client.post("/webhooks/rest/webhook", json={"sender": "u-7", "message": "passport?", "metadata": {"lang": "en"}}).json()
-        assert fake.received == [Message(text="passport?", session_id="u-7", lang="en", channel="api")]
+        hashed = client.app.other_asgi_app.state.assistant.binding.rasa_session("u-7")  # the sender is never passed on as written
+        assert hashed != "u-7" and fake.received == [Message(text="passport?", session_id=hashed, lang="en", channel="api", client="testclient")]
         assert body[0]["recipient_id"] == "u-7" and body[0]["text"] == "FAKE<passport?>"
         assert body[0]["buttons"] == [{"title": "FAKE-CHOICE", "payload": "choose:passport"}]
         client.app.other_asgi_app.state.assistant.assistant = FakeAssistant(silent=True)
@@ -106,12 +113,13 @@ def test_websocket_passes_messages_and_words_its_errors_through_the_service(trai
     fake = FakeAssistant()
     client = _client(trained_settings, engine, fake)
     try:
-        with client.websocket_connect("/api/v1/ws?session_id=w1") as ws:
-            assert ws.receive_json() == {"type": "session", "session_id": "w1"}
+        w1 = client.app.other_asgi_app.state.assistant.binding.token("w1")
+        with client.websocket_connect(f"/api/v1/ws?session_id={w1}") as ws:
+            assert ws.receive_json() == {"type": "session", "session_id": w1}
             ws.send_json({"type": "message", "text": "户口"})
             reply = ws.receive_json()
-            assert reply["type"] == "reply" and reply["answer"] == "FAKE<户口>"
-            assert fake.received == [Message(text="户口", session_id="w1", lang=None, channel="web")]
+            assert reply["type"] == "reply" and reply["answer"] == "FAKE<户口>" and reply["session_id"] == w1
+            assert fake.received == [Message(text="户口", session_id="w1", lang=None, channel="web", client="testclient")]
             ws.send_text("not json")
             error = ws.receive_json()
             assert error["type"] == "error" and error["detail"].isascii()  # the service said the conversation speaks English
@@ -126,13 +134,14 @@ def test_socketio_speaks_rasa_webchat_and_passes_language(trained_settings, engi
     try:
         with socketio.SimpleClient() as sio:
             sio.connect(server.url, transports=["websocket"], socketio_path="socket.io")
-            sio.emit("session_request", {"session_id": "sio-1"})
-            assert sio.receive(timeout=10) == ["session_confirm", {"session_id": "sio-1"}]
+            token = app_state(server).binding.token("sio-1")
+            sio.emit("session_request", {"session_id": token})
+            assert sio.receive(timeout=10) == ["session_confirm", {"session_id": token}]
             sio.emit("user_uttered", {"message": "marriage", "customData": {"language": "en"}})
             event, data = sio.receive(timeout=10)
             assert event == "bot_uttered" and data["text"] == "FAKE<marriage>"
             assert data["quick_replies"] == [{"content_type": "text", "title": "FAKE-CHOICE", "payload": "choose:passport"}]
-            assert fake.received == [Message(text="marriage", session_id="sio-1", lang="en", channel="web")]
+            assert fake.received == [Message(text="marriage", session_id="sio-1", lang="en", channel="web", client="127.0.0.1")]
             sio.emit("user_uttered", {"message": "   "})
             event, data = sio.receive(timeout=10)
             assert event == "bot_uttered" and data["text"] and fake.received[-1].text == "marriage"  # an empty message never reaches the service
@@ -153,10 +162,11 @@ def test_kiosk_backends_pass_the_kiosk_channel_and_return_the_reply(trained_sett
     app_state(server).assistant = http_fake
     try:
         backend = HttpBackend(server.url)
-        reply = backend.ask("身份证", session_id="k2", lang="en")
-        assert http_fake.received[-1] == Message(text="身份证", session_id="k2", lang="en", channel="kiosk")
-        assert reply["answer"] == "FAKE<身份证>" and reply["materials"] == ["FAKE-MATERIAL"]
-        assert backend.handoff(session_id="k2")["ticket"]["title"] == "FAKE-TITLE"
+        k2 = app_state(server).binding.token("k2")  # the kiosk keeps the id the server's reply gave
+        reply = backend.ask("身份证", session_id=k2, lang="en")
+        assert http_fake.received[-1] == Message(text="身份证", session_id="k2", lang="en", channel="kiosk", client="127.0.0.1")
+        assert reply["answer"] == "FAKE<身份证>" and reply["materials"] == ["FAKE-MATERIAL"] and reply["session_id"] == k2
+        assert backend.handoff(session_id=k2)["ticket"]["title"] == "FAKE-TITLE"
         backend.close()
     finally:
         server.stop()

@@ -178,8 +178,13 @@ def test_case_progress(client):
 
 
 def test_booking_through_the_chat_api(client):
-    sid = "book-" + __import__("uuid").uuid4().hex[:12]
-    chat = lambda text: client.post("/api/v1/chat", json={"session_id": sid, "text": text}).json()  # noqa: E731
+    conversation: dict[str, str] = {}
+
+    def chat(text: str) -> dict:
+        reply = client.post("/api/v1/chat", json={"text": text, **conversation}).json()
+        conversation["session_id"] = reply["session_id"]  # kept as the server gave it
+        return reply
+
     first = chat("预约后天上午办居住证")
     assert first["buttons"] and first["buttons"][0]["payload"].startswith("choose:")
     chat(first["buttons"][0]["payload"])

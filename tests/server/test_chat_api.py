@@ -31,8 +31,7 @@ def test_chat_answers_with_materials_link_source_and_qr(client):
 
 
 def test_follow_up_in_the_same_session(client):
-    s = sid()
-    client.post("/api/v1/chat", json={"session_id": s, "text": "我想办居住证"})
+    s = client.post("/api/v1/chat", json={"text": "我想办居住证"}).json()["session_id"]  # the server names the conversation
     r = client.post("/api/v1/chat", json={"session_id": s, "text": "要多少钱"})
     assert r.json()["service"] == "residence-permit" and r.json()["intent"] == "ask_fee"
 
@@ -81,8 +80,8 @@ def test_guides_api(client):
 
 
 def test_rating_an_answer_and_low_ratings_go_to_review(client):
-    s = sid()
-    reply = client.post("/api/v1/chat", json={"session_id": s, "text": "结婚登记要带什么"}).json()
+    reply = client.post("/api/v1/chat", json={"text": "结婚登记要带什么"}).json()
+    s = reply["session_id"]
     r = client.post("/api/v1/ratings", json={"session_id": s, "message_id": reply["message_id"], "score": 1, "comment": "材料说得不清楚，电话13812345678"})
     assert r.status_code == 201 and r.json()["needs_review"] and r.json()["service"] == "marriage-registration"
     again = client.post("/api/v1/ratings", json={"session_id": s, "message_id": reply["message_id"], "score": 5})

@@ -1,5 +1,4 @@
 import json
-import uuid
 
 import httpx
 import pytest
@@ -11,17 +10,12 @@ from assistant.service import say
 from tests.server.conftest import CURATOR, STAFF, login, start_server
 
 
-def sid():
-    return uuid.uuid4().hex
-
-
-def ws_url(live, session_id):
-    return live.url.replace("http://", "ws://") + f"/api/v1/ws?session_id={session_id}"
+def ws_url(live, session_id=None):
+    return live.url.replace("http://", "ws://") + "/api/v1/ws" + (f"?session_id={session_id}" if session_id else "")
 
 
 def test_handoff_gives_ticket_and_bot_goes_silent(client):
-    s = sid()
-    client.post("/api/v1/chat", json={"session_id": s, "text": "我的身份证110101199003077777丢了怎么补办"})
+    s = client.post("/api/v1/chat", json={"text": "我的身份证110101199003077777丢了怎么补办"}).json()["session_id"]
     r = client.post("/api/v1/handoff", json={"session_id": s, "channel": "web"})
     data = r.json()
     ticket = data["ticket"]
@@ -37,9 +31,10 @@ def test_handoff_gives_ticket_and_bot_goes_silent(client):
 
 
 def test_staff_reply_reaches_visitor_over_websocket(live, client):
-    s = sid()
-    with connect(ws_url(live, s)) as ws:
-        assert json.loads(ws.recv(timeout=10)) == {"type": "session", "session_id": s}
+    with connect(ws_url(live)) as ws:
+        hello = json.loads(ws.recv(timeout=10))
+        assert hello["type"] == "session"
+        s = hello["session_id"]  # the token this client keeps
         ws.send(json.dumps({"type": "message", "text": "转人工"}))
         reply = json.loads(ws.recv(timeout=30))
         number = reply["ticket"]["number"]
@@ -66,7 +61,7 @@ def test_staff_reply_reaches_visitor_over_websocket(live, client):
 
 
 def test_websocket_bad_messages_get_clear_errors(live):
-    with connect(ws_url(live, sid())) as ws:
+    with connect(ws_url(live)) as ws:
         ws.recv(timeout=10)
         for bad in ("not json", json.dumps({"type": "message", "text": ""}), json.dumps({"type": "message", "text": "x" * 501}), json.dumps([1, 2]), json.dumps({"type": "other"})):
             ws.send(bad)
@@ -75,8 +70,7 @@ def test_websocket_bad_messages_get_clear_errors(live):
 
 
 def test_kiosk_visitor_is_called_to_a_window(client):
-    s = sid()
-    ticket = client.post("/api/v1/handoff", json={"session_id": s, "channel": "kiosk"}).json()["ticket"]
+    ticket = client.post("/api/v1/handoff", json={"channel": "kiosk"}).json()["ticket"]
     csrf = login(client, STAFF)
     view = client.post(f"/api/v1/staff/tickets/{ticket['number']}/call", json={"window": "A05"}, headers={"X-CSRF-Token": csrf}).json()
     assert view["status"] == "called" and view["window"] == "A05"
@@ -90,8 +84,7 @@ def test_kiosk_visitor_is_called_to_a_window(client):
 
 
 def test_tickets_survive_a_restart(trained_settings, engine, client):
-    s = sid()
-    number = client.post("/api/v1/handoff", json={"session_id": s}).json()["ticket"]["number"]
+    number = client.post("/api/v1/handoff", json={}).json()["ticket"]["number"]
     other = start_server(trained_settings, engine, rate_limit=1000)  # a new process state over the same database
     try:
         with httpx.Client(base_url=other.url) as c2:
@@ -142,8 +135,8 @@ def test_rate_limit_per_client(trained_settings, engine):
 
 
 def test_ticket_left_open_overnight_still_routes_and_opens(trained_settings, client):
-    s = sid()
-    number = client.post("/api/v1/handoff", json={"session_id": s}).json()["ticket"]["number"]
+    opened = client.post("/api/v1/handoff", json={}).json()
+    number, s = opened["ticket"]["number"], opened["session_id"]
     db = Database(trained_settings.database_url)
     with db.session() as session:
         handoff.get_ticket(session, number=number).day = "2000-01-01"
@@ -153,5 +146,5 @@ def test_ticket_left_open_overnight_still_routes_and_opens(trained_settings, cli
     login(client, STAFF)
     view = client.get(f"/api/v1/staff/tickets/{number}").json()
     assert view["messages"][-1]["text"] == "我还在等"
-    newer = client.post("/api/v1/handoff", json={"session_id": sid()}).json()["ticket"]["number"]
+    newer = client.post("/api/v1/handoff", json={}).json()["ticket"]["number"]
     assert newer != number  # an open number is never given out twice

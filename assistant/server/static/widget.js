@@ -1096,6 +1096,15 @@
         }
       }
       scrollDown();
+    } else if (msg.type === "session" && msg.session_id) {
+      // the server names the conversation: an id it no longer accepts (e.g. its secret changed) was
+      // replaced by a new one, which this widget keeps so its next message and staff replies match
+      var given = String(msg.session_id);
+      if (given !== state.sessionId) {
+        state.sessionId = given;
+        state.wsSession = given;
+        storageSet(window.sessionStorage, SESSION_KEY, given);
+      }
     } else if (msg.type === "reply") {
       state.onlyWelcome = false;
       renderReply(msg.reply && typeof msg.reply === "object" ? msg.reply : msg);
