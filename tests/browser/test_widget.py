@@ -1,3 +1,4 @@
+import json
 import re
 import threading
 
@@ -179,9 +180,18 @@ def test_widget_embedded_on_another_site_takes_its_words_from_the_server(trained
         bubble.click()
         assert page.get_attribute("#ha-input", "placeholder") == "Type your question"
         assert "How do I replace a lost ID card?" in page.inner_text(".ha-welcome")
+        sockets, frames = [], []
+        page.on("websocket", lambda w: (sockets.append(w), w.on("framereceived", lambda payload: frames.append(payload))))
         ask(page, "How do I apply for a passport?")
         answer = page.wait_for_selector(".ha-bot[data-service]", timeout=30_000)
         assert answer.get_attribute("data-service") == "passport" and "Source: " in answer.inner_text()
+        # the live connection from the listed site is accepted: the server names the conversation on it
+        for _ in range(100):
+            if frames:
+                break
+            page.wait_for_timeout(100)
+        assert frames and json.loads(frames[0])["type"] == "session" and not sockets[0].is_closed()
+        assert json.loads(frames[0])["session_id"] == page.evaluate("() => window.sessionStorage.getItem('ha-session')")
         page.click("button.ha-lang")
         page.wait_for_function("() => document.querySelector('.ha-title').textContent === '示例市政务服务中心 智能导办'")
         assert page.get_attribute("#ha-input", "placeholder") == "请输入您要办理的事项"
