@@ -9,8 +9,10 @@ Two modes:
 - closed loop (``--mode closed``): ``--visitors`` clients send their conversations back to back,
   ``--rounds`` each, no think time: the most the server answers per second.
 
-The mix: chats and follow-ups from CONVERSATIONS (one ends in 转人工, a handoff), and after a
-conversation a few visitors rate the last answer or press "talk to a person". Each conversation's
+The mix: half the conversations scripted (CONVERSATIONS: questions and follow-ups, one ending in 转人工,
+a handoff), half a first question drawn from the benchmark question files (colloquial, typos, hall FAQs,
+one in ten out of scope; 267 texts) with 0-2 follow-ups; after a conversation a few visitors rate the last answer
+or press "talk to a person". Each conversation's
 session id is the one the server's first reply gives (whatever form the server issues).
 Any status other than 2xx, a timeout or a refused connection is an error.
 
@@ -31,6 +33,7 @@ import random
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import httpx
 import numpy as np
@@ -45,6 +48,17 @@ CONVERSATIONS = [
     ["结婚登记要带什么", "在哪里办", "周末能办吗"],
     ["公积金租房提取需要什么", "几天到账", "转人工"],
 ]
+FOLLOW_UPS = ["要带什么", "多少钱", "能网上办吗", "在哪里办", "要多久", "需要本人去吗", "what do I need to bring"]
+HERE = Path(__file__).resolve().parent
+# first questions as visitors word them (colloquial, typos, hall FAQs, a few out of scope): hundreds of
+# distinct texts, so no cache of a few repeated sentences makes the figures look better than they are
+def questions(*names: str) -> list[str]:
+    return [json.loads(line)["text"] for name in names for line in (HERE / f"{name}-questions.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+QUESTIONS, OUT_OF_SCOPE = questions("extra", "typo", "faq"), questions("out-of-scope")
+SCRIPTED_SHARE = 0.5  # conversations from CONVERSATIONS; the others: a question drawn and 0-2 follow-ups
+OUT_OF_SCOPE_SHARE = 0.1  # of the drawn questions
 RATE_SHARE = 0.10  # after a conversation, this share of visitors rates the last answer
 HANDOFF_SHARE = 0.02  # and this share presses "talk to a person"
 PATHS = {"chat": "/api/v1/chat", "rating": "/api/v1/ratings", "handoff": "/api/v1/handoff"}
@@ -90,7 +104,12 @@ class Visitor:
 
     def conversation(self) -> list[tuple[str, dict]]:
         """The requests of one conversation, as (kind, body) with the session id filled in on the way."""
-        steps = [("chat", {"text": text, "channel": "api"}) for text in self.rng.choice(CONVERSATIONS)]
+        if self.rng.random() < SCRIPTED_SHARE:
+            texts = self.rng.choice(CONVERSATIONS)
+        else:
+            pool = OUT_OF_SCOPE if self.rng.random() < OUT_OF_SCOPE_SHARE else QUESTIONS
+            texts = [self.rng.choice(pool), *self.rng.sample(FOLLOW_UPS, self.rng.randint(0, 2))]
+        steps = [("chat", {"text": text, "channel": "api"}) for text in texts]
         roll = self.rng.random()
         if roll < RATE_SHARE:
             steps.append(("rating", {"score": self.rng.randint(1, 5), "channel": "api"}))
@@ -155,12 +174,14 @@ def load_average() -> list[float] | None:
 
 
 async def run(url: str, *, mode: str = "open", visitors: int = 200, duration: float = 60, rounds: int = 5,
-              think: tuple[float, float] = (10.0, 20.0), arrivals: str = "uniform", seed: int = 0, timeout: float = 30) -> dict:  # fmt: skip
-    """One run; returns its figures (requests/s counts answered requests over the run's span)."""
+              think: tuple[float, float] = (10.0, 20.0), arrivals: str = "uniform", seed: int = 0, timeout: float = 30,
+              transport: httpx.AsyncBaseTransport | None = None) -> dict:  # fmt: skip
+    """One run; returns its figures (requests/s counts answered requests over the run's span).
+    ``transport``: another way to the server than the network (the tests' fake server)."""
     tally, rng = Tally(), random.Random(seed)
     limits = httpx.Limits(max_connections=visitors, max_keepalive_connections=visitors)
     load_before = load_average()
-    async with httpx.AsyncClient(base_url=url, timeout=timeout, limits=limits) as client:
+    async with httpx.AsyncClient(base_url=url, timeout=timeout, limits=limits, transport=transport) as client:
         (await client.get("/readyz")).raise_for_status()
         people = [Visitor(client, tally, random.Random(rng.random())) for _ in range(visitors)]
         begin = time.perf_counter()

@@ -9,7 +9,7 @@ district variants (benchmarks/understanding.py), whose e5 passage index is built
 
     .venv/bin/python -m benchmarks.load_matrix --data data --postgres postgresql+psycopg2://... --redis redis://127.0.0.1:6379/7
         [--deployments sqlite-1 postgres-1 postgres-2] [--guides 40 10000] [--cache DIR]
-        [--visitors 200] [--duration 90] [--closed-visitors 20] [--rounds 5] [--out benchmarks/results-load.json]
+        [--visitors 200] [--duration 90] [--closed-visitors 20] [--rounds 5] [--out benchmarks/results-load.json] [--merge]
 
 The PostgreSQL database's public schema and the Redis database are EMPTIED before each deployment:
 give ones kept for benchmarks. --data is a data dir with trained models (its SQLite file is not used).
@@ -179,6 +179,8 @@ def main() -> None:
     parser.add_argument("--think", type=float, nargs=2, default=(10.0, 20.0))
     parser.add_argument("--closed-visitors", type=int, default=20)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--warmup", type=int, default=20, help="messages sent before measuring (first answers load lazily)")
+    parser.add_argument("--merge", action="store_true", help="keep --out's other runs (replace only the deployments and guides run now)")
     parser.add_argument("--log-level", default="info", help="the workers' (info: uvicorn's access log on, as in production)")
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args()
@@ -186,7 +188,11 @@ def main() -> None:
         raise SystemExit("nginx is needed (apt-get install nginx)")
     results = run_matrix(args.data.resolve(), deployments=args.deployments, guides=args.guides, postgres=args.postgres, redis_url=args.redis,
                          cache=args.cache, visitors=args.visitors, duration=args.duration, think=tuple(args.think),
-                         closed_visitors=args.closed_visitors, rounds=args.rounds, log_level=args.log_level)  # fmt: skip
+                         closed_visitors=args.closed_visitors, rounds=args.rounds, warmup=args.warmup, log_level=args.log_level)  # fmt: skip
+    if args.merge and args.out.exists():
+        fresh = {(r["deployment"], r["guides"]) for r in results["runs"]}
+        kept = [r for r in json.loads(args.out.read_text(encoding="utf-8"))["runs"] if (r["deployment"], r["guides"]) not in fresh]
+        results["runs"] = kept + results["runs"]
     args.out.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(table(results))
 
