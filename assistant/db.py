@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -18,7 +19,10 @@ class Base(DeclarativeBase):
     pass
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, *, durable: bool = True) -> Engine:
+    """``durable=False``: commits return before they reach the disk (SQLite WAL synchronous=NORMAL,
+    PostgreSQL synchronous_commit=off). A killed process loses nothing either way; a power cut may lose
+    the last fraction of a second of such commits, so they are only for what nobody was promised."""
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"check_same_thread": False})
@@ -28,9 +32,12 @@ def make_engine(url: str) -> Engine:
             cur = conn.cursor()
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=FULL" if durable else "PRAGMA synchronous=NORMAL")
             cur.close()
 
         return engine
+    if not durable and url.startswith("postgresql"):
+        return create_engine(url, pool_pre_ping=True, connect_args={"options": "-c synchronous_commit=off"})
     return create_engine(url, pool_pre_ping=True)
 
 
@@ -81,11 +88,16 @@ class Database:
         if run_migrations:
             migrate(self.engine)
         self._factory = sessionmaker(self.engine, expire_on_commit=False)
+        self._relaxed: tuple[Engine, sessionmaker[Session]] | None = None  # made on first use: its own small pool
+        self._relaxed_lock = threading.Lock()
 
     @contextmanager
-    def session(self) -> Iterator[Session]:
-        """A session whose work is committed on success and rolled back on any error."""
-        session = self._factory()
+    def session(self, *, durable: bool = True) -> Iterator[Session]:
+        """A session whose work is committed on success and rolled back on any error.
+
+        ``durable=False`` for writes nobody is promised (conversation state, the question log): the
+        commit does not wait for the disk. Tickets, ratings and bookings keep the default."""
+        session = (self._factory if durable else self._relaxed_factory())()
         try:
             yield session
             session.commit()
@@ -94,6 +106,16 @@ class Database:
             raise
         finally:
             session.close()
+
+    def _relaxed_factory(self) -> "sessionmaker[Session]":
+        if not self.url.startswith(("sqlite:///", "postgresql")) or self.url == "sqlite:///:memory:":
+            return self._factory  # an in-memory database: a second engine would be another database
+        if self._relaxed is None:
+            with self._relaxed_lock:
+                if self._relaxed is None:
+                    engine = make_engine(self.url, durable=False)
+                    self._relaxed = engine, sessionmaker(engine, expire_on_commit=False)
+        return self._relaxed[1]
 
     def ping(self) -> bool:
         try:
@@ -105,3 +127,5 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        if self._relaxed is not None:
+            self._relaxed[0].dispose()

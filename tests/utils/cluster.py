@@ -23,15 +23,15 @@ NGINX_SITE = ROOT / "deploy" / "nginx.conf"
 class Worker:
     """One `python -m assistant serve` process (a real process, so it can be killed with SIGKILL)."""
 
-    def __init__(self, env: dict[str, str], log_dir: Path, name: str, port: int | None = None) -> None:
-        self.env, self.name, self.port = env, name, port or free_port()
+    def __init__(self, env: dict[str, str], log_dir: Path, name: str, port: int | None = None, *, log_level: str = "warning") -> None:
+        self.env, self.name, self.port, self.log_level = env, name, port or free_port(), log_level
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = log_dir / f"{name}.log"
         self.proc: subprocess.Popen[bytes] | None = None
 
     def start(self, *, wait: float = 240) -> "Worker":
         out = self.log.open("ab")
-        cmd = [sys.executable, "-m", "assistant", "serve", "--port", str(self.port), "--log-level", "warning"]
+        cmd = [sys.executable, "-m", "assistant", "serve", "--port", str(self.port), "--log-level", self.log_level]
         self.proc = subprocess.Popen(cmd, env=self.env, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
         out.close()
         deadline = time.time() + wait
@@ -89,8 +89,11 @@ class Nginx:
         self.url = f"http://127.0.0.1:{self.port}"
         self.work = work
         site = NGINX_SITE.read_text(encoding="utf-8")
-        for shipped, worker in zip(("127.0.0.1:8001", "127.0.0.1:8002"), workers):
-            site = site.replace(shipped, f"127.0.0.1:{worker.port}")
+        shipped = ("127.0.0.1:8001", "127.0.0.1:8002")
+        for address, worker in zip(shipped, workers):
+            site = site.replace(address, f"127.0.0.1:{worker.port}")
+        for address in shipped[len(workers):]:  # fewer workers than the file lists: no upstream that is never there
+            site = re.sub(rf"^\s*server {re.escape(address)}[^\n]*\n", "", site, flags=re.M)
         site = re.sub(r"listen 80;", f"listen 127.0.0.1:{self.port};", site)
         work.mkdir(parents=True, exist_ok=True)
         (work / "site.conf").write_text(site, encoding="utf-8")
