@@ -83,8 +83,13 @@ def serve(data: Path, texts: list[str], answers: int = 1000) -> dict:
                 time.sleep(0.02)
             ready = time.perf_counter() - start
             rss_ready = proc_mb(proc.pid)
-            for i in range(answers):
-                client.post(f"{url}/api/v1/chat", json={"text": texts[i % len(texts)], "session_id": f"bench-{i // 3}", "channel": "web"}).raise_for_status()
+            session: dict[str, str] = {}
+            for i in range(answers):  # three messages per conversation, continued with the id the server gave
+                if i % 3 == 0:
+                    session = {}
+                r = client.post(f"{url}/api/v1/chat", json={"text": texts[i % len(texts)], "channel": "web", **session})
+                r.raise_for_status()
+                session = {"session_id": r.json()["session_id"]}
             return {"ready_s": ready, "rss_ready_mb": rss_ready, "rss_after_mb": proc_mb(proc.pid), "peak_rss_mb": proc_mb(proc.pid, "VmHWM"), "answers": answers}
     finally:
         proc.terminate()

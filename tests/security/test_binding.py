@@ -95,6 +95,22 @@ def test_knowing_the_id_of_a_waiting_visitor_reaches_nothing_on_any_channel(make
         assert not [t for t in transcript if "闯入" in t], transcript
 
 
+def test_bad_session_ids_on_the_live_channels_start_a_new_conversation(make_server):
+    server = make_server()
+    for bad in ("%3Cscript%3E", "x" * 500, "%00", "a.b"):
+        with connect(ws_url(server, bad)) as ws:
+            hello = json.loads(ws.recv(timeout=10))
+            assert hello["type"] == "session" and "<" not in hello["session_id"] and len(hello["session_id"]) <= 64
+    with socketio.SimpleClient() as sio:
+        sio.connect(server.url, transports=["websocket"])
+        for bad in ({"a": 1}, 12345, None, "<b>", "x" * 500, ["t"]):
+            sio.emit("session_request", {"session_id": bad})
+            event, data = sio.receive(timeout=10)
+            assert event == "session_confirm" and isinstance(data["session_id"], str) and len(data["session_id"]) <= 64
+        sio.emit("session_request", "not a dict")
+        assert sio.receive(timeout=10)[0] == "session_confirm"
+
+
 def test_the_widget_and_rasa_webchat_keep_their_conversation_over_the_live_channels(make_server):
     server = make_server()
     with client_for(server) as c:

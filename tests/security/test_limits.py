@@ -2,14 +2,15 @@
 
 import json
 
+import pytest
 import socketio
 from sqlalchemy import func, select
 from websockets.sync.client import connect
 
 from assistant.dialogue.manager import HUMAN_CHOICE
 from assistant.handoff.models import TicketRow
-from assistant.server.ratelimit import TrustedProxies, client_address
-from assistant.service import say
+from assistant.server.ratelimit import RateLimiter, TrustedProxies, client_address
+from assistant.service import Assistant, Message, Refused, say
 from tests.security.conftest import client_for
 from tests.utils.live import app_state
 
@@ -146,3 +147,17 @@ def test_rest_limited_handoffs_are_refused_over_websocket(make_server):
         ws.send(json.dumps({"type": "message", "text": HUMAN_CHOICE, "lang": "en"}))
         assert json.loads(ws.recv(timeout=30)) == {"type": "error", "detail": say("handoff_too_many", "en")}
     assert _tickets(server) == 2
+
+
+def test_the_service_counts_tickets_per_client_whatever_the_channel(assistant):
+    limited = Assistant(assistant.engine, assistant.storage, handoff_limit=RateLimiter(1, 3600).allow, handoff_window=3600)
+    assert limited.handle(Message(text=HUMAN_CHOICE, channel="web", client="198.51.100.7")).ticket is not None
+    for channel in ("web", "api", "kiosk"):
+        with pytest.raises(Refused) as refused:
+            limited.handle(Message(text=HUMAN_CHOICE, channel=channel, lang="en", client="198.51.100.7"))
+        assert str(refused.value) == say("handoff_too_many", "en") and refused.value.retry_after == 3600
+    assert limited.handle(Message(text=HUMAN_CHOICE, client="198.51.100.8")).ticket is not None  # another address
+    assert limited.handle(Message(text=HUMAN_CHOICE)).ticket is not None  # no address (CLI, embedded kiosk): not limited
+    # evaluation and batch tests open no ticket, so they count none
+    assert limited.handle(Message(text=HUMAN_CHOICE, client="198.51.100.9"), record=False).ticket is None
+    assert limited.handle(Message(text=HUMAN_CHOICE, client="198.51.100.9")).ticket is not None

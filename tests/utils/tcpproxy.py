@@ -27,6 +27,10 @@ class TcpProxy:
     def down(self) -> None:
         """Refuse new connections and break every open one."""
         if self._listener is not None:
+            try:  # wakes the thread blocked in accept(): a bare close() lets it accept one more connection
+                self._listener.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
             self._listener.close()
             self._listener = None
         with self._lock:

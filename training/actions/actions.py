@@ -12,8 +12,10 @@ import json
 import logging
 import os
 import re
+import threading
 import urllib.error
 import urllib.request
+from collections import OrderedDict
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
@@ -36,12 +38,37 @@ def assistant_url() -> str:
     return os.environ.get("ASSISTANT_URL", DEFAULT_URL).rstrip("/")
 
 
-def session_id(sender_id: Optional[str]) -> str:
-    """The assistant accepts [A-Za-z0-9_-.:]{1,64}; other Rasa sender ids map to a stable hash."""
-    sender = sender_id or "rasa"
-    if _SESSION_OK.match(sender):
-        return sender
-    return "rasa-" + hashlib.sha256(sender.encode("utf-8")).hexdigest()[:32]
+class Conversations:
+    """The assistant names each conversation itself (a token only its client is given) and accepts no id
+    a client makes up, so the action server keeps the token of each Rasa sender and sends it back. The
+    senders are kept hashed, and only the most recent MAX of them (the assistant forgets idle ones too)."""
+
+    MAX = 10_000
+
+    def __init__(self) -> None:
+        self._tokens: "OrderedDict[str, str]" = OrderedDict()
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def _key(sender_id: Optional[str]) -> str:
+        return hashlib.sha256((sender_id or "rasa").encode("utf-8")).hexdigest()
+
+    def token(self, sender_id: Optional[str]) -> Optional[str]:
+        with self._lock:
+            return self._tokens.get(self._key(sender_id))
+
+    def keep(self, sender_id: Optional[str], token: Optional[str]) -> None:
+        if not token or not _SESSION_OK.match(token):
+            return
+        with self._lock:
+            key = self._key(sender_id)
+            self._tokens[key] = token
+            self._tokens.move_to_end(key)
+            while len(self._tokens) > self.MAX:
+                self._tokens.popitem(last=False)
+
+
+CONVERSATIONS = Conversations()
 
 
 def post(path: str, body: Dict[str, Any]) -> Dict[str, Any]:
@@ -75,11 +102,16 @@ def forward(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
         dispatcher.utter_message(response="utter_default")
         return
     try:
-        reply = post("/api/v1/chat", {"session_id": session_id(tracker.sender_id), "text": text, "channel": "api"})
+        body: Dict[str, Any] = {"text": text, "channel": "api"}
+        token = CONVERSATIONS.token(tracker.sender_id)
+        if token:
+            body["session_id"] = token
+        reply = post("/api/v1/chat", body)
     except EngineUnavailable as exc:
         logger.warning("%s", exc)
         dispatcher.utter_message(text=UNREACHABLE)
         return
+    CONVERSATIONS.keep(tracker.sender_id, reply.get("session_id"))
     dispatch_reply(dispatcher, reply)
 
 
