@@ -83,8 +83,8 @@ class DatabaseSessionStore:
                                   "expires_at": expires, "updated_at": now}  # fmt: skip
         stmt = self._insert(ConversationRow).values(**values)
         stmt = stmt.on_conflict_do_update(index_elements=["id"], set_={k: stmt.excluded[k] for k in ("data", "expires_at", "updated_at")})
-        try:
-            with self.db.session() as s:
+        try:  # not durable: a power cut may cost a turn of memory, and a commit need not wait for the disk
+            with self.db.session(durable=False) as s:
                 s.execute(stmt)
         except DBAPIError:  # the answer is still given; the conversation's memory misses this turn
             log.warning("database unreachable: session not saved")

@@ -89,7 +89,7 @@ class DatabaseStorage:
     def log(self, reply: Any, *, channel: str) -> None:
         """The question log is statistics, not a promise to the visitor: an outage skips it (logged)."""
         try:
-            with _reachable(), self.db.session() as s:
+            with _reachable(), self.db.session(durable=False) as s:  # statistics: the commit need not wait for the disk
                 records.log_reply(s, reply=reply, channel=channel, message_id=reply.message_id)
         except Unavailable:
             log.warning("database unreachable: question not logged")

@@ -2,7 +2,7 @@
 
 Two modes:
 - open loop (``--mode open``): ``--visitors`` people arrive (spread evenly, or as a Poisson process,
-  over the first think time) and each holds conversations of a few messages, thinking 10-20 s before
+  over one mean think time) and each holds conversations of a few messages, thinking 10-20 s before
   each one, for ``--duration`` seconds. A message's send time is fixed in advance by the visitor's
   clock, not by when the previous reply came: when the server falls behind, the wait counts in the
   latency (measured from the scheduled send time, so there is no coordinated omission).
@@ -69,6 +69,7 @@ class Tally:
     latencies: dict[str, list[float]] = field(default_factory=lambda: {"chat": [], "handoff": [], "rating": []})
     errors: Counter = field(default_factory=Counter)
     late_starts: int = 0  # open loop: sends that could not leave at their time (the previous reply was late)
+    trace: list[tuple[float, str, float]] | None = None  # (scheduled perf_counter, kind, ms) when asked for
 
     def summary(self) -> dict:
         every = [x for values in self.latencies.values() for x in values]
@@ -100,6 +101,8 @@ class Visitor:
             self.tally.errors[f"{kind} {resp.status_code}"] += 1
             return None
         self.tally.latencies[kind].append((done - scheduled) * 1000)
+        if self.tally.trace is not None:
+            self.tally.trace.append((scheduled, kind, (done - scheduled) * 1000))
         return resp.json()
 
     def conversation(self) -> list[tuple[str, dict]]:
@@ -175,10 +178,11 @@ def load_average() -> list[float] | None:
 
 async def run(url: str, *, mode: str = "open", visitors: int = 200, duration: float = 60, rounds: int = 5,
               think: tuple[float, float] = (10.0, 20.0), arrivals: str = "uniform", seed: int = 0, timeout: float = 30,
-              transport: httpx.AsyncBaseTransport | None = None) -> dict:  # fmt: skip
+              transport: httpx.AsyncBaseTransport | None = None, trace: list | None = None) -> dict:  # fmt: skip
     """One run; returns its figures (requests/s counts answered requests over the run's span).
-    ``transport``: another way to the server than the network (the tests' fake server)."""
-    tally, rng = Tally(), random.Random(seed)
+    ``transport``: another way to the server than the network (the tests' fake server); ``trace``: a list
+    that receives (seconds from the start, kind, ms) of every answered request, to see when it was slow."""
+    tally, rng = Tally(trace=[] if trace is not None else None), random.Random(seed)
     limits = httpx.Limits(max_connections=visitors, max_keepalive_connections=visitors)
     load_before = load_average()
     async with httpx.AsyncClient(base_url=url, timeout=timeout, limits=limits, transport=transport) as client:
@@ -186,13 +190,15 @@ async def run(url: str, *, mode: str = "open", visitors: int = 200, duration: fl
         people = [Visitor(client, tally, random.Random(rng.random())) for _ in range(visitors)]
         begin = time.perf_counter()
         if mode == "open":
-            offsets = starts(visitors, think[0], arrivals, rng)
+            offsets = starts(visitors, sum(think) / 2, arrivals, rng)  # over a mean think time: the steady rate from the start
             await asyncio.gather(*(p.open_loop(begin + o, begin + duration, think) for p, o in zip(people, offsets)))
         elif mode == "closed":
             await asyncio.gather(*(p.closed_loop(rounds) for p in people))
         else:
             raise ValueError(f"mode must be open or closed, not {mode!r}")
         elapsed = time.perf_counter() - begin
+    if trace is not None:
+        trace.extend((round(at - begin, 3), kind, round(ms, 1)) for at, kind, ms in tally.trace or [])
     out = {"mode": mode, "visitors": visitors, "seconds": round(elapsed, 1)}
     if mode == "open":
         out.update(think_s=list(think), arrivals=arrivals, offered_per_s=round(visitors / (sum(think) / 2), 1))

@@ -116,7 +116,7 @@ def test_the_mix_rates_and_hands_over_with_the_servers_ids() -> None:
     assert out["by_kind"]["handoff"] > 0
 
 
-def test_arrivals_spread_every_visitor_over_the_first_think_time() -> None:
+def test_arrivals_spread_every_visitor_over_the_given_time() -> None:
     import random
 
     even = load.starts(10, 10.0, "uniform", random.Random(0))

@@ -4,6 +4,7 @@ expired rows are purged in bounded batches, and any id a client sends is handled
 from __future__ import annotations
 
 import json
+import sys
 
 import pytest
 from sqlalchemy import text
@@ -152,3 +153,54 @@ def test_huge_history_stays_bounded(db) -> None:
         session.add("user", "长" * 500)
     store.save(session)
     assert len(store.peek("long").history) == 200
+
+
+def _sync_level(db: Database, *, durable: bool) -> str:
+    with db.session(durable=durable) as s:
+        if db.engine.dialect.name == "sqlite":
+            return {0: "off", 1: "normal", 2: "full", 3: "extra"}[s.execute(text("PRAGMA synchronous")).scalar_one()]
+        return str(s.execute(text("SHOW synchronous_commit")).scalar_one())
+
+
+def test_a_relaxed_commit_does_not_wait_for_the_disk_and_is_seen_at_once(db) -> None:
+    """durable=False (conversation state, the question log): SQLite synchronous=NORMAL, PostgreSQL
+    synchronous_commit=off; the default stays FULL / on. Either way the write is visible at once."""
+    relaxed = "normal" if db.engine.dialect.name == "sqlite" else "off"
+    assert _sync_level(db, durable=False) == relaxed
+    assert _sync_level(db, durable=True) in ("full", "on")
+    store = DatabaseSessionStore(db)
+    session = store.get("relaxed-1")
+    session.last_service = "passport"
+    store.save(session)
+    other = Database(db.url)  # another process's view
+    try:
+        assert DatabaseSessionStore(other).peek("relaxed-1").last_service == "passport"
+    finally:
+        other.dispose()
+
+
+class Recording(Database):
+    """A database that notes, per calling function, whether it asked for a durable commit."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(url)
+        self.calls: dict[str, set[bool]] = {}
+
+    def session(self, *, durable: bool = True):  # type: ignore[no-untyped-def]
+        self.calls.setdefault(sys._getframe(1).f_code.co_name, set()).add(durable)
+        return super().session(durable=durable)
+
+
+def test_only_what_nobody_was_promised_skips_the_durable_commit(engine, db) -> None:
+    """Session state and the question log are relaxed; a ticket and a rating wait for the disk."""
+    rec = Recording(db.url)
+    try:
+        store = DatabaseSessionStore(rec)
+        assistant = Assistant(Engine(engine.kb, engine.understanding, sessions=store), DatabaseStorage(rec, lambda gid: engine.kb.guides.get(gid or "")))
+        reply = assistant.ask("我想办护照", session_id="promise-1")
+        assistant.storage.rate(session_id="promise-1", message_id=reply.message_id, score=5, comment=None, channel="web")
+        assert assistant.ask("转人工", session_id="promise-1").ticket is not None
+        assert rec.calls["save"] == {False} and rec.calls["log"] == {False}  # the conversation, the question log
+        assert rec.calls["open_ticket"] == {True} and rec.calls["rate"] == {True}  # what the visitor is told is kept
+    finally:
+        rec.dispose()

@@ -43,3 +43,18 @@ def test_the_command_refuses_plainly(tmp_path) -> None:
     done = subprocess.run([sys.executable, "-m", "assistant", "serve", "--workers", "2"], env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 2
     assert "refusing --workers 2" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_nginx_closes_idle_worker_connections_before_the_worker_does() -> None:
+    """A worker that closes an idle keep-alive connection while nginx sends a request down it makes a
+    502 of a POST (seen in the open-loop load benchmark): nginx's upstream idle time must be shorter."""
+    import re
+    from pathlib import Path
+
+    from assistant.server.app import UVICORN_OPTIONS
+
+    site = (Path(__file__).resolve().parent.parent / "deploy" / "nginx.conf").read_text(encoding="utf-8")
+    upstream = re.search(r"upstream hall_app \{(.*?)\}", site, re.S).group(1)
+    nginx_idle = re.search(r"^\s*keepalive_timeout (\d+)s;", upstream, re.M)
+    assert re.search(r"^\s*keepalive \d+;", upstream, re.M) and nginx_idle, "keep-alive to the workers, with its idle time"
+    assert int(nginx_idle.group(1)) + 10 <= UVICORN_OPTIONS["timeout_keep_alive"]

@@ -40,7 +40,11 @@ from assistant.storage import DatabaseStorage, Unavailable
 log = logging.getLogger("assistant.server")
 # how uvicorn must run this app: uvicorn's own proxy-header handling believes X-Forwarded-For from
 # loopback by default (rotating it dodged every limit); the app reads it itself, from configured proxies only
-UVICORN_OPTIONS: dict[str, Any] = {"proxy_headers": False, "server_header": False}
+# timeout_keep_alive: an idle connection is kept longer than a proxy keeps its idle upstream connections
+# (deploy/nginx.conf: 60 s; most load balancers 60 s). With uvicorn's 5 s, nginx sometimes sent a request
+# down a connection the worker was closing that instant: "connection reset by peer", and a 502 for a
+# POST that nginx may not send again (the open-loop load benchmark hit it about once in 500 requests)
+UVICORN_OPTIONS: dict[str, Any] = {"proxy_headers": False, "server_header": False, "timeout_keep_alive": 75}
 STATIC = Path(__file__).resolve().parent / "static"
 HANDOFF_WINDOW = 3600  # ASSISTANT_HANDOFF_LIMIT_PER_HOUR
 

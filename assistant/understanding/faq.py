@@ -13,7 +13,7 @@ import numpy as np
 
 from assistant.kb.source import Knowledge
 from assistant.understanding.e5 import Encoder
-from assistant.understanding.vectors import VectorStore, raw_vectors
+from assistant.understanding.vectors import QueryCache, VectorStore, raw_vectors
 from assistant.understanding.lexicon import Lexicon
 from assistant.understanding.nlu_data import SERVICE_MARK
 from assistant.understanding.text import char_ngrams, normalize
@@ -62,8 +62,12 @@ def _overlap(mine: set[str], theirs: set[str]) -> float:
 
 
 class FaqIndex:
-    def __init__(self, kb: Knowledge, encoder: Encoder | None, lexicon: Lexicon, store: VectorStore | None = None) -> None:
+    def __init__(self, kb: Knowledge, encoder: Encoder | None, lexicon: Lexicon, store: VectorStore | None = None,
+                 queries: QueryCache | None = None) -> None:  # fmt: skip
         self.lexicon = lexicon
+        # query vectors by text, shared with the guide retriever (same encoder, so the same vector): a
+        # follow-up such as □要带什么 is asked by many visitors and costs one e5 pass, not one each
+        self.queries = queries if queries is not None else QueryCache()
         self.entries: list[FaqEntry] = []
         texts: list[str] = []
         owners: list[int] = []
@@ -101,7 +105,8 @@ class FaqIndex:
         if not len(rows):
             return []
         if self.encoder is not None and len(self.vectors):
-            qv = query_vec if query_vec is not None and query == normalize(text) else self.encoder.encode([query], "query")[0]
+            encoder = self.encoder
+            qv = query_vec if query_vec is not None and query == normalize(text) else self.queries.get(query, lambda t: encoder.encode([t], "query")[0])
             sims = self.vectors[rows] @ qv
         else:
             sims = np.zeros(len(rows), dtype=np.float32)

@@ -59,3 +59,40 @@ def test_database_down_chat_answers_writes_say_so(cut) -> None:
         follow = client.post("/api/v1/chat", json={"session_id": d1, "text": "要多少钱"}).json()
         assert follow["service"] == "passport" and follow["kind"] == "answer"
         assert client.post("/api/v1/handoff", json={"session_id": d1}).json()["ticket"]["number"]
+
+
+def test_a_pooled_connection_the_server_dropped_while_idle_is_replaced(monkeypatch) -> None:
+    """Connections idle longer than PING_IDLE_SECONDS are tested before use, so one the server dropped
+    meanwhile is replaced unseen; one used a moment ago is not tested (no round trip per statement), and
+    if it is gone that one request fails, and the next gets a fresh connection."""
+    import assistant.db as dbmod
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.exc import OperationalError
+
+    url = _postgres_url()
+    if not url:
+        required("PostgreSQL: set ASSISTANT_TEST_POSTGRES_URL", "ASSISTANT_REQUIRE_POSTGRES")
+    db, admin = Database(url, run_migrations=False), create_engine(url)
+
+    def backend() -> int:
+        with db.session() as s:
+            return int(s.execute(text("SELECT pg_backend_pid()")).scalar_one())
+
+    def drop(pid: int) -> None:
+        with admin.begin() as conn:
+            conn.execute(text("SELECT pg_terminate_backend(:pid, 5000)"), {"pid": pid})  # waits until it is gone
+
+    try:
+        first = backend()
+        drop(first)
+        monkeypatch.setattr(dbmod, "PING_IDLE_SECONDS", 0.0)  # idle long enough: tested, replaced
+        second = backend()
+        assert second != first
+        drop(second)
+        monkeypatch.setattr(dbmod, "PING_IDLE_SECONDS", 1e9)  # in use a moment ago: not tested
+        with pytest.raises(OperationalError):
+            backend()
+        assert backend() not in (first, second)
+    finally:
+        db.dispose()
+        admin.dispose()

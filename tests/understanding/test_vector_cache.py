@@ -113,3 +113,21 @@ def test_the_cut_dictionary_and_cached_tokens_score_as_the_full_dictionary(small
     for query in ["护照丢了怎么补办", "身份证到期换领", "驾照体检", "how to renew my passport"]:
         a, b = cached.lexical_scores(query), full.lexical_scores(query)
         assert all(np.allclose(a[k], b[k]) for k in b), query
+
+
+def test_a_guide_faq_question_asked_again_is_not_encoded_again(small_kb):
+    """The FAQ search shares the retriever's query cache: the masked question (□要先登报吗) of a second
+    visitor costs no e5 pass, and finds exactly what the first one found."""
+    from assistant.understanding.faq import FaqIndex
+    from assistant.understanding.lexicon import Lexicon
+
+    encoder = CountingE5()
+    faq = FaqIndex(small_kb, encoder, Lexicon.from_knowledge(small_kb), queries=QueryCache())
+    encoder.seen.clear()
+    first = faq.search("护照丢了要先登报吗", guide_id="passport", hall=False)
+    assert len(encoder.seen) == 1 and "护照" not in encoder.seen[0]  # the service name is masked
+    again = faq.search("护照丢了要先登报吗", guide_id="passport", hall=False)
+    assert len(encoder.seen) == 1
+    assert [(m.entry.id, m.score) for m in again] == [(m.entry.id, m.score) for m in first]
+    fresh = FaqIndex(small_kb, CountingE5(), Lexicon.from_knowledge(small_kb)).search("护照丢了要先登报吗", guide_id="passport", hall=False)
+    assert [(m.entry.id, round(m.score, 6)) for m in fresh] == [(m.entry.id, round(m.score, 6)) for m in first]
