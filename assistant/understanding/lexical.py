@@ -9,10 +9,10 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-import bm25s
 import jieba
 import numpy as np
 
+from assistant.understanding.bm25 import BM25
 from assistant.understanding.text import char_ngrams
 
 jieba.setLogLevel(logging.WARNING)
@@ -136,16 +136,12 @@ class BM25Index:
     """A BM25 index over pre-tokenised documents; scores every document for a query."""
 
     def __init__(self, docs: list[list[str]]) -> None:
-        self.model = bm25s.BM25(k1=1.2, b=0.6)
-        self.model.index(docs, show_progress=False)
-        self.vocab: dict[str, int] = self.model.vocab_dict
+        self.model = BM25(docs, k1=1.2, b=0.6)
+        self.vocab: dict[str, int] = self.model.vocab
         self.size = len(docs)
 
     def scores(self, tokens: list[str]) -> np.ndarray:
-        known = [t for t in tokens if t in self.vocab]
-        if not known:
-            return np.zeros(self.size, dtype=np.float32)
-        return np.asarray(self.model.get_scores(known), dtype=np.float32)
+        return self.model.scores(tokens)
 
 
 class LexicalRetriever:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from assistant.kb.source import Knowledge
 from assistant.understanding.nlu_data import SERVICE_MARK
-from assistant.understanding.sounds import SoundIndex, word_runs
+from assistant.understanding.sounds import SoundIndex
 from assistant.understanding.text import is_plain_name, normalize
 
 
@@ -23,7 +24,8 @@ class Lexicon:
     sounds: SoundIndex | None = None  # the pinyin channel over the plain Chinese names
 
     @classmethod
-    def from_knowledge(cls, kb: Knowledge) -> "Lexicon":
+    def from_knowledge(cls, kb: Knowledge, cache_dir: Path | None = None) -> "Lexicon":
+        """cache_dir keeps the pinyin channel's table by content (see sounds.py)."""
         lex = cls()
         for term, variants in kb.synonyms.terms.items():
             for variant in variants:
@@ -48,10 +50,9 @@ class Lexicon:
                     lex.contained_in.setdefault(short, set()).update(ids - own)
         # names, their runs of whole words of three characters or more (营业执照 in 营业执照补领换发),
         # synonym terms and events of three or more
-        heard = [n for names in lex.plain_names_of.values() for n in names]
-        heard += [part for n in heard for part in word_runs(n) if len(part) >= 3]
-        heard += [w for w in (*lex.canonical, *lex.canonical.values(), *lex.event_names) if not w.isascii() and len(w) >= 3]
-        lex.sounds = SoundIndex(list(dict.fromkeys(heard)))
+        plain = [n for names in lex.plain_names_of.values() for n in names]
+        others = [w for w in (*lex.canonical, *lex.canonical.values(), *lex.event_names) if not w.isascii() and len(w) >= 3]
+        lex.sounds = SoundIndex.of(plain, others, cache_dir)
         return lex
 
     def respell(self, text: str) -> str:

@@ -204,7 +204,7 @@ def train(kb: Knowledge, nlu_path: Path, model_dir: Path, *, base_encoder: Path 
     vectors = encoder.finish(np.stack([query_raw[t] for t in texts]))
     # an example without a marked service (negatives) is masked as a question is at inference, so a
     # gap's name holding a service word (台湾通行证) is learned as the model will see it
-    lexicon = Lexicon.from_knowledge(kb)
+    lexicon = Lexicon.from_knowledge(kb, cache_dir or model_dir.parent / "cache")
     residuals = [normalize(e.residual) if e.span else lexicon.mark_service(t) for e, t in zip(examples, texts)]
     labels = [e.intent for e in examples]
     with ThreadPoolExecutor(2) as pool:  # two independent fits; the solver's numpy work runs in parallel
