@@ -6,8 +6,6 @@ what is a few array additions at this size; the arithmetic, its float types and 
 from __future__ import annotations
 
 import math
-from collections import Counter
-
 import numpy as np
 
 
@@ -18,24 +16,23 @@ class BM25:
         for tokens in docs:
             for token in tokens:
                 self.vocab.setdefault(token, len(self.vocab))
-        ids = [[self.vocab[t] for t in tokens] for tokens in docs]
-        avg = np.array([len(d) for d in ids]).mean() if ids else np.float64(1.0)
-        df = Counter(t for doc in ids for t in set(doc))
-        idf = np.zeros(len(self.vocab), dtype=np.float32)
-        for term, n in df.items():
-            idf[term] = math.log(1 + (self.size - n + 0.5) / (n + 0.5))
-        postings: list[list[tuple[int, float]]] = [[] for _ in self.vocab]
-        for doc, terms in enumerate(ids):
-            counts = Counter(terms)
-            voc = np.array(list(counts.keys()), dtype=np.int32)
-            tf = np.array(list(counts.values()), dtype=np.float32)
-            tfc = tf / (k1 * ((1 - b) + b * len(terms) / avg) + tf)
-            scores = np.empty(len(voc), dtype=np.float32)
-            scores[:] = idf[voc] * tfc
-            for term, score in zip(voc.tolist(), scores):
-                postings[term].append((doc, score))
-        self.docs = [np.array([d for d, _ in p], dtype=np.int64) for p in postings]
-        self.values = [np.array([s for _, s in p], dtype=np.float32) for p in postings]
+        n_terms = max(len(self.vocab), 1)
+        lengths = np.array([len(d) for d in docs], dtype=np.int64)
+        flat = np.fromiter((self.vocab[t] for tokens in docs for t in tokens), dtype=np.int64, count=int(lengths.sum()))
+        # one row per (document, term) with its count, sorted by document then term
+        pairs, counts = np.unique(np.repeat(np.arange(self.size, dtype=np.int64), lengths) * n_terms + flat, return_counts=True)
+        doc, term = pairs // n_terms, pairs % n_terms
+        df = np.bincount(term, minlength=n_terms)
+        idf = np.zeros(n_terms, dtype=np.float32)
+        for n in np.unique(df[df > 0]).tolist():  # math.log, as bm25s (numpy's log may differ in the last bit)
+            idf[df == n] = math.log(1 + (self.size - n + 0.5) / (n + 0.5))
+        avg = lengths.mean() if self.size else np.float64(1.0)
+        tf = counts.astype(np.float32)
+        tfc = tf / ((k1 * ((1 - b) + b * lengths / avg))[doc] + tf)  # float64, as bm25s computes it
+        scores = (idf[term] * tfc).astype(np.float32)
+        order = np.argsort(term, kind="stable")  # by term, documents ascending within each
+        bounds = np.concatenate([[0], np.cumsum(np.bincount(term, minlength=n_terms))])
+        self._docs, self._values, self._bounds = doc[order], scores[order], bounds
 
     def scores(self, tokens: list[str]) -> np.ndarray:
         """Every document's score; a repeated query token counts again, an unknown one not at all."""
@@ -43,5 +40,6 @@ class BM25:
         for token in tokens:
             term = self.vocab.get(token)
             if term is not None:
-                out[self.docs[term]] += self.values[term]  # one entry per document: no repeated index
+                start, end = self._bounds[term], self._bounds[term + 1]
+                out[self._docs[start:end]] += self._values[start:end]  # each document once: no repeated index
         return out

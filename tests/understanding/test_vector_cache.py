@@ -113,3 +113,28 @@ def test_the_cut_dictionary_and_cached_tokens_score_as_the_full_dictionary(small
     for query in ["护照丢了怎么补办", "身份证到期换领", "驾照体检", "how to renew my passport"]:
         a, b = cached.lexical_scores(query), full.lexical_scores(query)
         assert all(np.allclose(a[k], b[k]) for k in b), query
+
+
+def test_a_changed_guide_is_looked_up_in_the_dictionary_table_not_in_jiebas_whole_dictionary(small_kb, tmp_path, monkeypatch):
+    import jieba
+
+    from assistant.understanding.lexical import Dictionary
+
+    Retriever(small_kb, None, cache_dir=tmp_path)  # builds the table once (per jieba version)
+    loaded: list[str | None] = []
+    initialize = jieba.Tokenizer.initialize
+    monkeypatch.setattr(jieba.Tokenizer, "initialize", lambda self, dictionary=None: loaded.append(self.dictionary) or initialize(self, dictionary))
+    guide = small_kb.guides["passport"]
+    changed = guide.model_copy(update={"summary": guide.summary + "，请提前预约窗口"})
+    kb2 = Knowledge(categories=small_kb.categories, life_events={}, synonyms=small_kb.synonyms, faq=small_kb.faq, guides={**small_kb.guides, "passport": changed})
+    Retriever(kb2, None, cache_dir=tmp_path)
+    assert loaded and jieba.DEFAULT_DICT not in loaded  # only cut dictionaries were loaded
+    monkeypatch.setattr(jieba.Tokenizer, "initialize", initialize)
+    full = jieba.Tokenizer()
+    full.initialize()
+    table = Dictionary(tmp_path)
+    assert table.total == full.total
+    for text in ["护照丢了要带什么材料，请提前预约窗口", "营业执照补领换发 business licence", "", "ａ  b"]:
+        dag = {text[s : e + 1] for s, ends in full.get_DAG(text).items() for e in ends} if text else set()
+        expected = {w: full.FREQ[w] for w in dag if full.FREQ.get(w, 0) > 0 and w.strip() and " " not in w}
+        assert table.words_in(text) == expected
