@@ -40,15 +40,18 @@ def syllables(text: str) -> list[str]:
     return out + list(text[pos:])
 
 
-def _cut(text: str) -> list[str]:
-    import jieba  # its full dictionary, loaded on first use
+def _cut(text: str, tokenizer=None) -> list[str]:  # type: ignore[no-untyped-def]
+    if tokenizer is None:
+        import jieba  # its full dictionary, loaded on first use
 
-    return list(jieba.cut(text))
+        tokenizer = jieba.dt
+    return list(tokenizer.cut(text))
 
 
-def word_runs(name: str) -> list[str]:
-    """Runs of consecutive whole words of ``name`` (营业执照/补领/换发 -> 营业执照补领, 补领换发 ...)."""
-    words = _cut(name)
+def word_runs(name: str, tokenizer=None) -> list[str]:  # type: ignore[no-untyped-def]
+    """Runs of consecutive whole words of ``name`` (营业执照/补领/换发 -> 营业执照补领, 补领换发 ...).
+    ``tokenizer``: one that segments the names as jieba's full dictionary does (lexical's cut one)."""
+    words = _cut(name, tokenizer)
     return ["".join(words[i:j]) for i in range(len(words)) for j in range(i + 1, len(words) + 1)]
 
 
@@ -60,10 +63,10 @@ def _bounds(text: str) -> set[int]:
     return bounds
 
 
-def heard_names(plain: list[str], others: list[str]) -> list[str]:
+def heard_names(plain: list[str], others: list[str], tokenizer=None) -> list[str]:  # type: ignore[no-untyped-def]
     """The names the channel listens for: plain names, their runs of whole words of three characters
     or more (营业执照 in 营业执照补领换发), and the other words given."""
-    heard = [*plain, *(part for n in plain for part in word_runs(n) if len(part) >= 3), *others]
+    heard = [*plain, *(part for n in plain for part in word_runs(n, tokenizer) if len(part) >= 3), *others]
     return list(dict.fromkeys(heard))
 
 
@@ -148,7 +151,13 @@ class SoundIndex:
     @classmethod
     def of(cls, plain: list[str], others: list[str], cache_dir: Path | None = None) -> "SoundIndex":
         """The index of heard_names(plain, others), its word runs and table kept by content."""
-        names = _cached("sound-names", [plain, others], cache_dir, lambda: heard_names(plain, others))
+        def heard() -> list[str]:  # the names cut with the dictionary cut to them (no full jieba load)
+            from assistant.understanding.lexical import make_tokenizer
+
+            tokenizer = make_tokenizer(set(), plain, cache_dir) if cache_dir is not None and plain else None
+            return heard_names(plain, others, tokenizer)
+
+        names = _cached("sound-names", [plain, others], cache_dir, heard)
         return cls(names, table=_cached("sound-table", names, cache_dir, lambda: sound_table(names)))
 
     def might_respell(self, text: str) -> bool:
