@@ -138,18 +138,16 @@ def latency(data: Path, items: list[dict], rounds: int = 3) -> dict:
 
 def retrain(data: Path) -> dict:
     """What publishing a changed service name does: regenerate the intent data, train beside the old models."""
-    import yaml
-
     from assistant.kb.source import load_knowledge
     from assistant.understanding.model import train
-    from assistant.understanding.nlu_data import generate_nlu, write_nlu
+    from assistant.understanding.nlu_data import generate_nlu, load_yaml, write_nlu
 
     kb, _ = load_knowledge(ROOT / "knowledge")
     gid = sorted(kb.guides)[0]
     kb.guides[gid] = kb.guides[gid].model_copy(update={"name": kb.guides[gid].name + "（新）", "keywords": [*kb.guides[gid].keywords, "新名称示例"]})
     with tempfile.TemporaryDirectory() as tmp:
         start, cpu = time.perf_counter(), time.process_time()
-        write_nlu(generate_nlu(yaml.safe_load((ROOT / "training" / "templates.yml").read_text(encoding="utf-8")), kb), Path(tmp) / "nlu.yml")
+        write_nlu(generate_nlu(load_yaml((ROOT / "training" / "templates.yml").read_text(encoding="utf-8")), kb), Path(tmp) / "nlu.yml")
         train(kb, Path(tmp) / "nlu.yml", Path(tmp) / "models", cache_dir=data / "cache", log=lambda _m: None)
         return {"retrain_s": time.perf_counter() - start, "retrain_cpu_s": time.process_time() - cpu}
 

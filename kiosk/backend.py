@@ -11,9 +11,10 @@ from __future__ import annotations
 import io
 import threading
 import time
-from typing import Any, Callable, Protocol
+from typing import TYPE_CHECKING, Any, Callable, Protocol
 
-import httpx
+if TYPE_CHECKING:
+    import httpx
 
 Json = dict[str, Any]
 CHANNEL = "kiosk"
@@ -52,10 +53,14 @@ class HttpBackend:
     offline = False
 
     def __init__(self, url: str, *, timeout: float = 8.0, transport: httpx.BaseTransport | None = None) -> None:
+        import httpx  # here: the embedded kiosk never needs it
+
         self.url = url.rstrip("/")
         self.client = httpx.Client(base_url=self.url, timeout=timeout, transport=transport)
 
     def _call(self, method: str, path: str, **kw: Any) -> Any:
+        import httpx
+
         try:
             r = self.client.request(method, path, **kw)
         except httpx.TransportError as exc:
@@ -67,6 +72,8 @@ class HttpBackend:
         return r.content if r.headers.get("content-type", "").startswith("image/") else r.json()
 
     def health(self, timeout: float = 1.5) -> bool:
+        import httpx
+
         try:
             return self.client.get("/healthz", timeout=timeout).status_code == 200
         except httpx.HTTPError:

@@ -12,8 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, NoReturn
 
-import httpx
-
 from assistant.config import PROJECT_ROOT, Settings, get_settings
 
 RASA_PORT = 5005
@@ -67,6 +65,8 @@ class RasaProcesses:
     files: list[IO[bytes]] = field(default_factory=list)
 
     def wait_ready(self, timeout: float = READY_TIMEOUT) -> None:
+        import httpx  # here: `assistant serve` and every other command parse this module's arguments
+
         deadline = time.monotonic() + timeout
         pending = {"Rasa server": f"{self.rasa_url}/status", "action server": f"{self.actions_url}/health"}
         while pending:

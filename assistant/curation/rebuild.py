@@ -12,14 +12,13 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
-import yaml
 
 from assistant.db import Database
 from assistant.engine import Engine
 from assistant.kb.source import Knowledge
 from assistant.kb.store import load_knowledge_from_db
 from assistant.understanding.model import Understanding, train
-from assistant.understanding.nlu_data import generate_nlu, write_nlu
+from assistant.understanding.nlu_data import generate_nlu, load_yaml, write_nlu
 
 log = logging.getLogger("assistant.rebuild")
 
@@ -80,7 +79,7 @@ class Rebuilder:
         self.status["step"] = "retraining the intent model and adapter"
         staging = self.models.with_name(self.models.name + ".next")
         shutil.rmtree(staging, ignore_errors=True)
-        data = generate_nlu(yaml.safe_load(self.templates.read_text(encoding="utf-8")), kb)  # type: ignore[union-attr]
+        data = generate_nlu(load_yaml(self.templates.read_text(encoding="utf-8")), kb)  # type: ignore[union-attr]
         write_nlu(data, staging / "nlu.yml")
         train(kb, staging / "nlu.yml", staging, base_encoder=self.base_encoder, cache_dir=self.cache, log=log.info)
         return staging

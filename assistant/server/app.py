@@ -8,7 +8,6 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-import socketio
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
@@ -32,7 +31,7 @@ from assistant.server.ratelimit import TrustedProxies, make_limiter
 from assistant.server.routes import (
     accounts, appointments, chat, curation, guides, health, knowledge, pages, rasa, records, review, sessions, tickets, words,
 )  # fmt: skip
-from assistant.server.socketio_channel import create_socketio
+from assistant.server.socketio_channel import SocketIOMount
 from assistant.server.throttle import LoginGuard
 from assistant.service import Assistant, Refused, open_desks
 from assistant.storage import DatabaseStorage, Unavailable
@@ -137,8 +136,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     for router in routers:
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    sio = create_socketio(lambda: app.state.assistant, redis_url=settings.redis_url)
-    return socketio.ASGIApp(sio, other_asgi_app=app, socketio_path="socket.io")
+    return SocketIOMount(app, lambda: app.state.assistant, redis_url=settings.redis_url)
 
 
 def app_from_environment() -> Any:

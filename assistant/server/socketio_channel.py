@@ -4,15 +4,17 @@ user_uttered -> bot_uttered {text, quick_replies}, so the unmodified rasa-webcha
 The session id confirmed is a token (assistant.server.binding): rasa-webchat keeps it and asks for it
 again on its next visit; any other id it asks for (made up, a bare id, a phone number) gets a new
 conversation. Pages of other sites than ASSISTANT_CORS_ORIGINS cannot connect, and connections and
-messages count against the address's budget, shared with REST and the WebSocket."""
+messages count against the address's budget, shared with REST and the WebSocket.
+
+python-socketio is imported on the first request under /socket.io (SocketIOMount): its package
+imports its clients, requests, redis and their telemetry, about half a second of CPU that a server
+answering over REST and WebSocket never needs (rasa-webchat connects when its page loads, before the
+visitor has typed anything)."""
 
 from __future__ import annotations
 
 import asyncio
 from typing import Any
-
-import socketio
-
 
 from assistant.server.deps import AppState
 from assistant.server.ratelimit import scope_address
@@ -24,7 +26,9 @@ def quick_replies(reply: BotReply) -> list[dict[str, str]]:
     return [{"content_type": "text", "title": b.title, "payload": b.payload} for b in reply.buttons]
 
 
-def create_socketio(get_state: Any, *, redis_url: str = "") -> socketio.AsyncServer:
+def create_socketio(get_state: Any, *, redis_url: str = "") -> Any:
+    import socketio
+
     # with Redis, socket.io's own emits reach clients held by any worker (staff replies travel by the hub);
     # polling clients need the same worker for one connection: nginx pins /socket.io/ by address (ip_hash)
     manager = socketio.AsyncRedisManager(redis_url) if redis_url else None
@@ -103,3 +107,30 @@ def create_socketio(get_state: Any, *, redis_url: str = "") -> socketio.AsyncSer
         await sio.emit("bot_uttered", message, to=sid)
 
     return sio
+
+
+class SocketIOMount:
+    """The ASGI app: /socket.io/... to the socket.io server (built on first use), the rest, lifespan
+    included, to ``other_asgi_app``."""
+
+    PATH = "/socket.io"
+
+    def __init__(self, other_asgi_app: Any, get_state: Any, *, redis_url: str = "") -> None:
+        self.other_asgi_app = other_asgi_app
+        self._get_state, self._redis_url = get_state, redis_url
+        self._sio_app: Any = None
+
+    def socketio_app(self) -> Any:
+        if self._sio_app is None:  # the event loop's thread only: no lock needed
+            import socketio
+
+            sio = create_socketio(self._get_state, redis_url=self._redis_url)
+            self._sio_app = socketio.ASGIApp(sio, other_asgi_app=self.other_asgi_app, socketio_path="socket.io")
+        return self._sio_app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        path = scope.get("path", "") if scope["type"] in ("http", "websocket") else ""
+        if path == self.PATH or path.startswith(self.PATH + "/"):
+            await self.socketio_app()(scope, receive, send)
+        else:
+            await self.other_asgi_app(scope, receive, send)

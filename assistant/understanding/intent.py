@@ -30,6 +30,8 @@ class IntentPrediction:
 class IntentModel:
     def __init__(self, classes: list[str], vocab: dict[str, int], idf: np.ndarray, coef: np.ndarray, intercept: np.ndarray) -> None:
         self.classes, self.vocab, self.idf, self.coef, self.intercept = classes, vocab, idf, coef, intercept
+        self._words: np.ndarray | None = None
+        self._embedding: np.ndarray | None = None
 
     @classmethod
     def train(cls, texts: list[str], labels: list[str], vectors: np.ndarray, *, c: float = 8.0) -> "IntentModel":
@@ -47,18 +49,24 @@ class IntentModel:
         vocab = {k: int(v) for k, v in tfidf.vocabulary_.items()}
         return cls(list(clf.classes_), vocab, tfidf.idf_.astype(np.float32), clf.coef_.astype(np.float32), clf.intercept_.astype(np.float32))
 
-    def _tfidf(self, text: str) -> np.ndarray:
-        row = np.zeros(len(self.vocab), dtype=np.float32)
+    def _tfidf(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """The text's TF-IDF row as (columns, values): a dozen n-grams out of thousands."""
+        columns, values = [], []
         for gram, count in Counter(analyzer(text)).items():
             j = self.vocab.get(gram)
             if j is not None:
-                row[j] = (1.0 + np.log(count)) * self.idf[j]
+                columns.append(j)
+                values.append((1.0 + np.log(count)) * self.idf[j])
+        row = np.asarray(values, dtype=np.float32)
         norm = np.linalg.norm(row)
-        return row / norm if norm else row
+        return np.asarray(columns, dtype=np.int64), (row / norm if norm else row)
 
     def predict(self, text: str, vector: np.ndarray) -> IntentPrediction:
-        features = np.concatenate([self._tfidf(text), vector.astype(np.float32) * EMBED_WEIGHT])
-        logits = self.coef @ features + self.intercept
+        if self._words is None:  # the coefficients split once: n-gram rows to gather, embedding block
+            self._words = np.ascontiguousarray(self.coef[:, : len(self.vocab)].T)
+            self._embedding = np.ascontiguousarray(self.coef[:, len(self.vocab) :])
+        columns, values = self._tfidf(text)
+        logits = values @ self._words[columns] + self._embedding @ (vector.astype(np.float32) * EMBED_WEIGHT) + self.intercept
         probs = np.exp(logits - logits.max())
         probs /= probs.sum()
         best = int(np.argmax(probs))

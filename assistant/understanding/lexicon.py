@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from assistant.kb.source import Knowledge
 from assistant.understanding.nlu_data import SERVICE_MARK
-from assistant.understanding.sounds import SoundIndex, word_runs
+from assistant.understanding.sounds import SoundIndex
 from assistant.understanding.text import is_plain_name, normalize
 
 
@@ -21,9 +22,12 @@ class Lexicon:
     contained_in: dict[str, set[str]] = field(default_factory=dict)  # name -> other guides with a longer name holding it
     plain_names_of: dict[str, list[str]] = field(default_factory=dict)  # guide id -> its Chinese names without a question
     sounds: SoundIndex | None = None  # the pinyin channel over the plain Chinese names
+    name_index: "Surfaces | None" = None  # lookups into ``names`` and ``event_names`` by text span
+    event_index: "Surfaces | None" = None
 
     @classmethod
-    def from_knowledge(cls, kb: Knowledge) -> "Lexicon":
+    def from_knowledge(cls, kb: Knowledge, cache_dir: Path | None = None) -> "Lexicon":
+        """cache_dir keeps the pinyin channel's table by content (see sounds.py)."""
         lex = cls()
         for term, variants in kb.synonyms.terms.items():
             for variant in variants:
@@ -48,10 +52,10 @@ class Lexicon:
                     lex.contained_in.setdefault(short, set()).update(ids - own)
         # names, their runs of whole words of three characters or more (营业执照 in 营业执照补领换发),
         # synonym terms and events of three or more
-        heard = [n for names in lex.plain_names_of.values() for n in names]
-        heard += [part for n in heard for part in word_runs(n) if len(part) >= 3]
-        heard += [w for w in (*lex.canonical, *lex.canonical.values(), *lex.event_names) if not w.isascii() and len(w) >= 3]
-        lex.sounds = SoundIndex(list(dict.fromkeys(heard)))
+        plain = [n for names in lex.plain_names_of.values() for n in names]
+        others = [w for w in (*lex.canonical, *lex.canonical.values(), *lex.event_names) if not w.isascii() and len(w) >= 3]
+        lex.sounds = SoundIndex.of(plain, others, cache_dir)
+        lex.name_index, lex.event_index = Surfaces(lex.names), Surfaces(lex.event_names)
         return lex
 
     def respell(self, text: str) -> str:
@@ -65,16 +69,16 @@ class Lexicon:
 
     def mentioned_services(self, text: str) -> dict[str, int]:
         """Guide ids whose name or colloquial name occurs in ``text``, with the longest matched length."""
-        return _mentions(self.names, text)
+        return _mentions(self.names, self.name_index, text)
 
     def name_votes(self, text: str) -> dict[str, int]:
         """Like ``mentioned_services``, but a name that also lies inside another guide's longer name counts
         for that guide too: 社保卡 in 社保卡遗失补办 is no evidence against 社会保障卡挂失补办 (社保卡补办)."""
-        return _mentions(self.names, text, also=self.contained_in)
+        return _mentions(self.names, self.name_index, text, also=self.contained_in)
 
     def mark_service(self, text: str) -> str:
         """Replace the longest service name in ``text`` by the placeholder the intent model was trained with."""
-        found = [s for s in _found(self.names, text) if is_plain_name(s)]
+        found = [s for s in _found(self.names, self.name_index, text) if is_plain_name(s)]
         return text.replace(max(found, key=len), SERVICE_MARK, 1) if found else text
 
     def mark_near_name(self, text: str, guide_id: str, *, min_len: int = 4) -> str:
@@ -91,21 +95,53 @@ class Lexicon:
         return text.replace(best, SERVICE_MARK, 1) if best else text
 
     def mentioned_events(self, text: str) -> dict[str, int]:
-        return _mentions(self.event_names, text)
+        return _mentions(self.event_names, self.event_index, text)
 
     def words(self) -> set[str]:
         """Every multi-character surface, for the segmenter's user dictionary."""
         return {w for w in [*self.canonical, *self.canonical.values(), *self.names, *self.event_names] if " " not in w}
 
 
-def _found(table: dict[str, set[str]], text: str) -> list[str]:
+class Surfaces:
+    """Which surfaces of a table (two characters or more) occur in a text, by looking up the text's spans
+    of every surface length (Chinese) and its runs of whole words (English), instead of testing every
+    surface: the cost follows the text, not the number of guides. Found in the table's order, as a scan
+    of the table would list them (the first of two equally long names wins where one is taken)."""
+
+    def __init__(self, table: dict[str, set[str]]) -> None:
+        self.order = {s: i for i, s in enumerate(table) if len(s) >= 2}
+        self.chinese = {s for s in self.order if not s.isascii()}
+        self.lengths = sorted({len(s) for s in self.chinese})
+        self.english = {s for s in self.order if s.isascii()}
+        self.words = max((len(s.split(" ")) for s in self.english), default=0)
+
+    def found(self, text: str) -> list[str]:
+        hits: set[str] = set()
+        for size in self.lengths:
+            for i in range(len(text) - size + 1):
+                span = text[i : i + size]
+                if span in self.chinese:
+                    hits.add(span)
+        if self.english:  # on word boundaries: " surface " in " text "
+            tokens = text.split(" ")
+            for i in range(len(tokens)):
+                for j in range(i + 1, min(len(tokens), i + self.words) + 1):
+                    run = " ".join(tokens[i:j])
+                    if run in self.english:
+                        hits.add(run)
+        return sorted(hits, key=self.order.__getitem__)
+
+
+def _found(table: dict[str, set[str]], index: Surfaces | None, text: str) -> list[str]:
     """The surfaces of ``table`` (two characters or more) that occur in ``text``."""
+    if index is not None:
+        return index.found(text)
     return [surface for surface in table if len(surface) >= 2 and _contains(text, surface)]
 
 
-def _mentions(table: dict[str, set[str]], text: str, *, also: dict[str, set[str]] | None = None) -> dict[str, int]:
+def _mentions(table: dict[str, set[str]], index: Surfaces | None, text: str, *, also: dict[str, set[str]] | None = None) -> dict[str, int]:
     found: dict[str, int] = {}
-    for surface in _found(table, text):
+    for surface in _found(table, index, text):
         for key in table[surface] | (also or {}).get(surface, set()):
             found[key] = max(found.get(key, 0), len(surface))
     return found

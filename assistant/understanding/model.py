@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import shutil
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -204,12 +205,13 @@ def train(kb: Knowledge, nlu_path: Path, model_dir: Path, *, base_encoder: Path 
     vectors = encoder.finish(np.stack([query_raw[t] for t in texts]))
     # an example without a marked service (negatives) is masked as a question is at inference, so a
     # gap's name holding a service word (台湾通行证) is learned as the model will see it
-    lexicon = Lexicon.from_knowledge(kb)
+    lexicon = Lexicon.from_knowledge(kb, cache_dir or model_dir.parent / "cache")
     residuals = [normalize(e.residual) if e.span else lexicon.mark_service(t) for e, t in zip(examples, texts)]
     labels = [e.intent for e in examples]
+    cache = cache_dir or model_dir.parent / "cache"
     with ThreadPoolExecutor(2) as pool:  # two independent fits; the solver's numpy work runs in parallel
-        full_job = pool.submit(IntentModel.train, residuals, labels, vectors)
-        lexical_job = pool.submit(IntentModel.train, residuals, labels, np.zeros((len(texts), 0), dtype=np.float32))
+        full_job = pool.submit(cached_intent_model, residuals, labels, vectors, cache)
+        lexical_job = pool.submit(cached_intent_model, residuals, labels, np.zeros((len(texts), 0), dtype=np.float32), cache)
         intents, lexical_intents = full_job.result(), lexical_job.result()
     intents.save(model_dir / "intent")
     lexical_intents.save(model_dir / "intent-lexical")
@@ -243,6 +245,31 @@ def train(kb: Knowledge, nlu_path: Path, model_dir: Path, *, base_encoder: Path 
     log(f"      lexical shortcut: service >= {limits['service']}, intent >= {limits['intent']} ({limits['share']:.0%} of training questions)")
     counts = dict(Counter(e.intent for e in examples))
     return TrainReport(len(examples), counts, losses, time.perf_counter() - start)
+
+
+def cached_intent_model(texts: list[str], labels: list[str], vectors: np.ndarray, cache_dir: Path) -> IntentModel:
+    """IntentModel.train, or the model trained before on exactly these texts, labels and vectors (kept
+    in the cache dir by their content): a retrain whose intent data did not change fits nothing. The
+    lexical model sees names masked, so a changed service name leaves its data unchanged."""
+    import hashlib
+    from importlib.metadata import version
+
+    from assistant.understanding import intent
+
+    # the code that trains (intent.py) and scikit-learn's version are part of the content
+    code = hashlib.sha256(Path(intent.__file__).read_bytes()).hexdigest()
+    digest = hashlib.sha256(json.dumps([code, version("scikit-learn"), texts, labels], ensure_ascii=False).encode())
+    digest.update(np.ascontiguousarray(vectors, dtype=np.float32).tobytes() + str(vectors.shape).encode())
+    path = cache_dir / f"intent-{digest.hexdigest()[:16]}"
+    if (path / "params.json").exists():
+        return IntentModel.load(path)
+    model = IntentModel.train(texts, labels, vectors)
+    partial = path.with_name(path.name + ".partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    model.save(partial)
+    shutil.rmtree(path, ignore_errors=True)
+    partial.rename(path)
+    return model
 
 
 def _shortcut_limits(understanding: Understanding, calibrator: Calibrator, lexical_calibrator: Calibrator, lexical_intents: IntentModel,

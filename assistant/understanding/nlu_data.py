@@ -52,8 +52,13 @@ def strip_entities(text: str) -> tuple[str, str | None, str | None]:
     return _ENTITY.sub(lambda m: m.group(1), text), service, span
 
 
+def load_yaml(text: str) -> Any:
+    """yaml.safe_load with libyaml's parser when PyYAML has it (ten times faster on the 2,000-line nlu.yml)."""
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 (a safe loader)
+
+
 def read_nlu(path: Path) -> list[Example]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = load_yaml(path.read_text(encoding="utf-8")) or {}
     out = []
     for block in data.get("nlu", []):
         if "intent" not in block:

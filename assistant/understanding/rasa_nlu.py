@@ -8,12 +8,13 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from assistant.understanding.intent import IntentPrediction
 from assistant.understanding.nlu_data import INTENTS
+
+if TYPE_CHECKING:
+    import httpx
 
 logger = logging.getLogger(__name__)
 FALLBACK_INTENT = "nlu_fallback"
@@ -52,6 +53,8 @@ def prediction_from_parse(data: dict[str, Any]) -> RasaPrediction | None:
 
 class RasaNLU:
     def __init__(self, url: str, *, timeout: float = 1.0, retry_after: float = 10.0, client: httpx.Client | None = None) -> None:
+        import httpx  # here: only a Rasa backend needs it (its import with rich and click costs 0.3 s)
+
         self.url = url.rstrip("/")
         self.retry_after = retry_after
         self._client = client or httpx.Client(timeout=timeout)
@@ -60,6 +63,8 @@ class RasaNLU:
     def parse(self, text: str) -> IntentPrediction | None:
         if self._down_since is not None and time.monotonic() - self._down_since < self.retry_after:
             return None
+        import httpx
+
         try:
             response = self._client.post(f"{self.url}/model/parse", json={"text": text})
             response.raise_for_status()
@@ -78,6 +83,8 @@ class RasaNLU:
         return prediction
 
     def available(self) -> bool:
+        import httpx
+
         try:
             return self._client.get(f"{self.url}/status").status_code == 200
         except httpx.HTTPError:

@@ -69,7 +69,7 @@ class Retriever:
         self.kb = kb
         self.ids = list(kb.guides)
         self.position = {gid: i for i, gid in enumerate(self.ids)}
-        self.lexicon = Lexicon.from_knowledge(kb)
+        self.lexicon = Lexicon.from_knowledge(kb, cache_dir)
         # documents get the same synonym expansion as queries, so 掉了 (query) meets 丢了 (keyword) at 丢失
         docs = [self.lexicon.expand(guide_document(kb.guides[g], kb)) for g in self.ids]
         self.tokenizer = make_tokenizer(self.lexicon.words(), docs, cache_dir)

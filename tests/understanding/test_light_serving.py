@@ -75,3 +75,35 @@ def test_safetensors_round_trip_and_a_bad_dtype_is_refused(tmp_path):
     (tmp_path / "bad.safetensors").write_bytes(len(header).to_bytes(8, "little") + header + b"\0")
     with pytest.raises(ValueError, match="dtype"):
         read_safetensors(tmp_path / "bad.safetensors")
+
+
+SOUNDS_CHILD = r"""
+import json, sys
+from pathlib import Path
+from assistant.config import Settings
+from assistant.service import Message, open_assistant
+settings = Settings(data_dir=Path(sys.argv[1]), knowledge_dir=Path(sys.argv[2]), training_dir=Path(sys.argv[3]))
+assistant = open_assistant(settings, log=lambda _m: None)
+plain = assistant.handle(Message(text="护照要带什么材料", channel="cli"), record=False)
+import jieba
+before = {"pypinyin": "pypinyin" in sys.modules, "scipy": "scipy" in sys.modules, "jieba_full": jieba.dt.initialized}
+typo = assistant.handle(Message(text="护招要带什么材料", channel="cli"), record=False)
+print("RESULT " + json.dumps({"before": before, "after": "pypinyin" in sys.modules, "guides": [plain.guide.id, typo.guide.id]}))
+"""
+
+
+@pytest.mark.slow
+def test_pypinyin_and_jiebas_full_dictionary_wait_for_a_possible_misspelling(trained_settings, tmp_path):
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(trained_settings.data_dir, data)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1"}
+    args = [str(data), str(trained_settings.knowledge_dir), str(trained_settings.training_dir)]
+    for _ in range(2):  # the first start writes the sound table into the cache dir, the second reads it
+        out = subprocess.run([sys.executable, "-c", SOUNDS_CHILD, *args], env=env, capture_output=True, text=True, timeout=600)
+        line = next((x for x in out.stdout.splitlines() if x.startswith("RESULT ")), None)
+        assert line is not None, out.stderr[-3000:]
+    result = json.loads(line[7:])
+    assert result["before"] == {"pypinyin": False, "scipy": False, "jieba_full": False}
+    assert result["after"] is True and result["guides"] == ["passport", "passport"]

@@ -46,3 +46,36 @@ def test_syllables_keep_one_per_character():
 def test_a_typo_finds_its_guide(assistant):
     reply = assistant.ask("户口迁如要什么材料")
     assert reply.service == "hukou-transfer" and reply.kind == "answer"
+
+
+def _questions() -> list[str]:
+    import json
+
+    from assistant.understanding.text import normalize
+
+    files = ["typo-questions.jsonl", "extra-questions.jsonl", "faq-questions.jsonl", "out-of-scope-questions.jsonl"]
+    bench = Path(__file__).resolve().parents[2] / "benchmarks"
+    return [normalize(json.loads(x)["text"]) for f in files for x in (bench / f).read_text(encoding="utf-8").splitlines() if x.strip()]
+
+
+def test_the_cheap_test_lets_through_every_text_the_exact_check_would_change(lexicon):
+    sounds = lexicon.sounds
+    texts = [*_questions(), "护招要带什么", "户口迁如怎么办", "营业执找丢了", "身份正丢了", "离昏登记", "公基金提取"]
+    changed = [t for t in texts if sounds.respell_exactly(t) != t]
+    assert len(changed) >= 20  # the typo set is in there
+    assert all(sounds.might_respell(t) for t in changed)
+    skipped = [t for t in texts if not sounds.might_respell(t)]
+    assert len(skipped) > len(texts) / 2  # most questions need no pypinyin at all
+    assert all(sounds.respell(t) == t for t in skipped)
+
+
+def test_the_sound_table_is_kept_by_content(tmp_path):
+    one = SoundIndex.of(["护照", "营业执照补领"], ["离婚登记"], tmp_path)
+    files = sorted(p.name for p in tmp_path.glob("sound-*.json"))
+    assert len(files) == 2 and one.respell("护招要带什么") == "护照要带什么"
+    again = SoundIndex.of(["护照", "营业执照补领"], ["离婚登记"], tmp_path)  # read back, nothing new written
+    assert sorted(p.name for p in tmp_path.glob("sound-*.json")) == files and again.by_sound == one.by_sound
+    other = SoundIndex.of(["护照", "驾驶证"], ["离婚登记"], tmp_path)  # another name: another table
+    assert len(list(tmp_path.glob("sound-*.json"))) == 4
+    assert other.respell("驾驶正到期") == "驾驶证到期" and one.respell("驾驶正到期") == "驾驶正到期"
+    assert one.chars["zhao"] >= {"照", "招", "找"}

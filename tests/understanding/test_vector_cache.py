@@ -131,3 +131,48 @@ def test_a_guide_faq_question_asked_again_is_not_encoded_again(small_kb):
     assert [(m.entry.id, m.score) for m in again] == [(m.entry.id, m.score) for m in first]
     fresh = FaqIndex(small_kb, CountingE5(), Lexicon.from_knowledge(small_kb)).search("护照丢了要先登报吗", guide_id="passport", hall=False)
     assert [(m.entry.id, round(m.score, 6)) for m in fresh] == [(m.entry.id, round(m.score, 6)) for m in first]
+
+
+def test_a_changed_guide_is_looked_up_in_the_dictionary_table_not_in_jiebas_whole_dictionary(small_kb, tmp_path, monkeypatch):
+    import jieba
+
+    from assistant.understanding.lexical import Dictionary
+
+    Retriever(small_kb, None, cache_dir=tmp_path)  # builds the table once (per jieba version)
+    loaded: list[str | None] = []
+    initialize = jieba.Tokenizer.initialize
+    monkeypatch.setattr(jieba.Tokenizer, "initialize", lambda self, dictionary=None: loaded.append(self.dictionary) or initialize(self, dictionary))
+    guide = small_kb.guides["passport"]
+    changed = guide.model_copy(update={"summary": guide.summary + "，请提前预约窗口"})
+    kb2 = Knowledge(categories=small_kb.categories, life_events={}, synonyms=small_kb.synonyms, faq=small_kb.faq, guides={**small_kb.guides, "passport": changed})
+    Retriever(kb2, None, cache_dir=tmp_path)
+    assert loaded and jieba.DEFAULT_DICT not in loaded  # only cut dictionaries were loaded
+    monkeypatch.setattr(jieba.Tokenizer, "initialize", initialize)
+    full = jieba.Tokenizer()
+    full.initialize()
+    table = Dictionary(tmp_path)
+    assert table.total == full.total
+    for text in ["护照丢了要带什么材料，请提前预约窗口", "营业执照补领换发 business licence", "", "ａ  b"]:
+        dag = {text[s : e + 1] for s, ends in full.get_DAG(text).items() for e in ends} if text else set()
+        expected = {w: full.FREQ[w] for w in dag if full.FREQ.get(w, 0) > 0 and w.strip() and " " not in w}
+        assert table.words_in(text) == expected
+
+
+def test_an_intent_model_is_reused_only_for_the_same_texts_labels_and_vectors(tmp_path, monkeypatch):
+    from assistant.understanding.intent import IntentModel
+    from assistant.understanding.model import cached_intent_model
+
+    texts, labels = ["□要带什么", "□多少钱", "□要带哪些材料", "□收费吗"], ["ask_materials", "ask_fee", "ask_materials", "ask_fee"]
+    vectors = np.eye(4, 3, dtype=np.float32)
+    first = cached_intent_model(texts, labels, vectors, tmp_path)
+    fits: list[int] = []
+    train = IntentModel.train
+    monkeypatch.setattr(IntentModel, "train", classmethod(lambda cls, *a, **k: fits.append(1) or train(*a, **k)))
+    again = cached_intent_model(texts, labels, vectors, tmp_path)
+    assert fits == [] and again.classes == first.classes and np.array_equal(again.coef, first.coef)
+    assert again.predict("□要带什么", vectors[0]) == first.predict("□要带什么", vectors[0])
+    cached_intent_model(texts, ["ask_materials", "ask_fee", "ask_fee", "ask_fee"], vectors, tmp_path)  # a label changed
+    cached_intent_model([*texts[:3], "□收不收费"], labels, vectors, tmp_path)  # a text changed
+    cached_intent_model(texts, labels, vectors * 0.5, tmp_path)  # the vectors changed (a retrained adapter)
+    assert fits == [1, 1, 1]
+    assert len([p for p in tmp_path.iterdir() if p.name.startswith("intent-")]) == 4
