@@ -102,6 +102,8 @@ def generate_nlu(templates: dict[str, Any], kb: Knowledge, *, per_template: int 
                 entity = json.dumps({"entity": "service", "value": gid}, ensure_ascii=False)
                 names = [*surfaces[gid][0][:2], *surfaces[gid][1][:1], *rng.sample(surfaces[gid][0], min(2, len(surfaces[gid][0])))]
                 examples += [f"[{name}]{entity}" for name in dict.fromkeys(names)]
+        if intent == "out_of_scope":
+            examples += city_chat_examples(templates, rng)
         if intent == "out_of_hall":
             examples += gap_examples(templates, rng) + elsewhere_examples(templates, kb, surfaces, rng)
         if intent == "ask_hall":  # questions about the hall itself, from the hall FAQ (and its other phrasings)
@@ -142,6 +144,19 @@ def elsewhere_examples(templates: dict[str, Any], kb: Knowledge, surfaces: dict[
     for city in spec.get("cities", []):
         for gid, name in rng.sample(names, min(int(spec.get("per_city", 3)), len(names))):
             out.append(rng.choice(pool).replace("{service}", f"{city}的{name}"))
+    return out
+
+
+def city_chat_examples(templates: dict[str, Any], rng: random.Random) -> list[str]:
+    """General text naming the same cities (weather, travel, distances): a place alone makes no
+    government matter, so the other-city negatives are learned by their service, not their city."""
+    spec = templates.get("elsewhere") or {}
+    cities, pool = list(spec.get("cities", [])), list(spec.get("general", []))
+    out = []
+    for city in cities if pool else []:
+        for template in rng.sample(pool, min(int(spec.get("general_per_city", 1)), len(pool))):
+            other = rng.choice([c for c in cities if c != city] or [city])
+            out.append(template.replace("{city}", city).replace("{other}", other))
     return out
 
 
