@@ -137,6 +137,13 @@ class Dialogue:
         }
         top = u.service
         named = u.mentioned.get(top or "", 0) >= NAMED_MIN  # a two-character name is too ambiguous to decide alone
+        # near neighbours (补办 / 换领 / 临时): told apart by the words said beside their shared stem (a
+        # service named in pieces), else asked below
+        near = self.understanding.retriever.lexicon.neighbour(u.text, [h.guide_id for h in u.hits]) if top and not u.mentioned else None
+        if near is not None:
+            trace["neighbours"] = {"how": near[0], "guides": near[1]}
+            if near[0] == "told":
+                top, named = near[1][0], True
         strong = u.confidence >= HIGH or named
         if intent == "request_human":
             return self._handoff(session, text, u.confidence, trace, service=top if strong else session.last_service)
@@ -145,7 +152,10 @@ class Dialogue:
         if intent in TASKS:
             service = top if strong else (session.last_service if not u.mentioned else top)
             return self._task(session, text, intent, service, u.confidence, trace)
-        oos = sum(u.intent.scores.get(k, 0.0) for k in OUT_OF_SCOPE)
+        # a service named that this hall handles across regions (跨省通办) is no other region's matter:
+        # only the no-government-matter mass can make it out of scope
+        anywhere = named and top in self.kb.guides and getattr(self.kb.guides[top].scope, "value", "") == "cross_province"
+        oos = sum(u.intent.scores.get(k, 0.0) for k in (("out_of_scope",) if anywhere else OUT_OF_SCOPE))
         # a hall question (hours, parking, priority) even when its words belong to a service or a life
         # event (星期六上班吗 meets 上班): no service named, and either nothing matched or the model says hall
         asked = _hall_asked(u.intent.scores)
@@ -163,22 +173,17 @@ class Dialogue:
         # out of scope: the intent model's mass on its two negative classes (trained from general text
         # and the catalogue's gaps), overruled only by a confident guide match; with nothing relevant
         # found at all, a smaller lean suffices
-        oos_kind = max(OUT_OF_SCOPE, key=lambda k: u.intent.scores.get(k, 0.0))
+        oos_kind = "out_of_scope" if anywhere else max(OUT_OF_SCOPE, key=lambda k: u.intent.scores.get(k, 0.0))
         trace["out_of_scope"] = round(oos, 4)
         over = OOS_OVER_STRONG if named else OOS_OVER_UNNAMED
-        if ((intent in OUT_OF_SCOPE or oos >= OOS_MIN) and not (strong and oos < over)) or (
+        if (((intent in OUT_OF_SCOPE and not anywhere) or oos >= OOS_MIN) and not (strong and oos < over)) or (
             oos >= OOS_MIN_UNMATCHED and u.confidence < LOW and not u.mentioned
         ):
             return self._failed(session, self._reply(session, text, oos_kind, None, u.confidence, self._out_of_scope(oos_kind, lang), "out_of_scope", trace=trace))
         if intent not in SERVICE_INTENTS:  # about a service after all: what the model says most of it asks
             intent = best_service_intent(u.intent.scores)
-        near = self.understanding.retriever.lexicon.neighbour(u.text, [h.guide_id for h in u.hits]) if top and not u.mentioned else None
-        if near is not None:  # near neighbours (补办 / 换领 / 临时): told apart by the words said, else asked
-            trace["neighbours"] = {"how": near[0], "guides": near[1]}
-            if near[0] == "ask" and u.confidence < NEIGHBOUR_SURE:
-                return self._clarify(session, text, intent, u, trace, ids=near[1])
-            elif near[0] == "told":
-                top, strong = near[1][0], True
+        if near is not None and near[0] == "ask" and u.confidence < NEIGHBOUR_SURE:
+            return self._clarify(session, text, intent, u, trace, ids=near[1])
         if strong and top:
             return self._guide_faq(session, text, intent, top, u.confidence, trace, scores=u.intent.scores) or self._answer(session, text, intent, top, u.confidence, trace, u.aspects)
         if session.last_service and not u.mentioned:
