@@ -38,6 +38,7 @@ BUNDLE_CUES = ("办什么", "办哪些", "哪些事", "什么事", "哪些手续
 PLURAL_CUES = ("办哪些", "哪些事", "什么事", "哪些手续", "要办的", "一件事", "都要", "which services")
 NEIGHBOUR_SURE = 0.95  # above this the retrieval itself told the neighbours apart: no need to ask
 SAME_KIND = 0.4  # intent mass on a guide FAQ's kinds that makes a question ask the same kind of thing
+UNSURE = 0.5  # below this the intent model does not know what a question asks
 HALL_ASKED = 0.2  # the intent model's mass on ask_hall, among its two best, that counts as a hall question
 _CHOICE = re.compile(r"^\s*(?:第)?([1-9一二三四五])(?:个|项)?\s*$")
 _CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5}
@@ -161,7 +162,9 @@ class Dialogue:
         asked = _hall_asked(u.intent.scores)
         if not u.mentioned and (not strong or asked):
             matches = self.understanding.faq_matches(text, vector=u.vector)
-            unmatched = u.confidence < LOW and oos < OOS_MIN_UNMATCHED
+            # nothing relevant found and the model unsure what is asked; a plain follow-up (要带什么) is
+            # a service question whose service is missing, not a hall question
+            unmatched = u.confidence < LOW and oos < OOS_MIN_UNMATCHED and u.intent.confidence < UNSURE and not session.restarted
             hall = hall_match(matches, in_context=session.last_service is not None, asked=asked and not strong, unmatched=unmatched)
             if hall is not None:
                 trace["faq"] = {"id": hall.entry.id, "score": round(hall.score, 3)}
