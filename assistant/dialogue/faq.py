@@ -11,23 +11,28 @@ from assistant.understanding.faq import FaqMatch
 HALL_MIN = 0.68  # a hall question: similarity of the questions (embedding, lifted by shared characters)
 HALL_MIN_ASKED = 0.45  # ... when the intent model says the question is about the hall (ask_hall)
 HALL_MIN_IN_CONTEXT = 0.8  # after a service was discussed, "在哪办" more likely means that service
+HALL_MIN_UNMATCHED = 0.45  # ... when no guide is relevant and the question is no out-of-scope one either
 GUIDE_MIN = 0.5  # a guide FAQ: the service is already decided, the question must match ...
 GUIDE_MIN_OVERLAP = 0.4  # ... in its own words too, and ask the same kind of thing (checked by the caller)
 GUIDE_SURE, GUIDE_SURE_OVERLAP = 0.75, 0.6  # ... unless it is this near: then it is that question
 
 
+GUIDE_SAME_WORDS, GUIDE_SAME_WORDS_MIN = 0.75, 0.6  # ... or nearly all its words are the question's
+
+
 def sure(match: FaqMatch) -> bool:
-    return match.score >= GUIDE_SURE and match.overlap >= GUIDE_SURE_OVERLAP
+    return (match.score >= GUIDE_SURE and match.overlap >= GUIDE_SURE_OVERLAP) or (match.overlap >= GUIDE_SAME_WORDS and match.score >= GUIDE_SAME_WORDS_MIN)
 
 
-def hall_match(matches: list[FaqMatch], *, in_context: bool, asked: bool) -> FaqMatch | None:
+def hall_match(matches: list[FaqMatch], *, in_context: bool, asked: bool, unmatched: bool = False) -> FaqMatch | None:
     """The hall FAQ answering the question: the intent model says it is about the hall and the entry is
-    near enough, or the entry alone is very near (closer still after a service was discussed)."""
+    near enough, or the entry alone is very near (closer still after a service was discussed); with
+    no guide relevant at all, a nearer entry than that is the best answer there is."""
     best = next((m for m in matches if m.entry.guide_id is None), None)
     if best is None:
         return None
-    if asked:
-        return best if best.score >= HALL_MIN_ASKED else None
+    if asked or (unmatched and not in_context):
+        return best if best.score >= (HALL_MIN_ASKED if asked else HALL_MIN_UNMATCHED) else None
     return best if best.score >= (HALL_MIN_IN_CONTEXT if in_context else HALL_MIN) else None
 
 

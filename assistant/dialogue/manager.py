@@ -21,7 +21,8 @@ from assistant.understanding.text import MAX_CHARS, detect_lang, has_content, no
 HIGH = 0.5  # calibrated confidence to answer directly
 LOW = 0.12  # below this nothing relevant was found
 OOS_MIN = 0.5  # intent mass on out_of_scope + out_of_hall that makes a question out of scope
-OOS_OVER_STRONG = 0.8  # ... even when a guide matched confidently
+OOS_OVER_STRONG = 0.8  # ... even when a guide was named or matched confidently
+OOS_OVER_UNNAMED = 0.7  # ... when it matched confidently but no name of it was said
 OOS_MIN_UNMATCHED = 0.3  # ... when no guide is relevant and none is named
 MAX_FAILURES = 2  # unanswered turns in a row before a human takes over
 HUMAN_CHOICE = "__human__"
@@ -33,6 +34,12 @@ NAMED_MIN = 3
 TASKS = {"book_appointment": "book", "check_progress": "progress"}
 # Words that ask for "everything this life event involves" rather than one service.
 BUNDLE_CUES = ("办什么", "办哪些", "哪些事", "什么事", "哪些手续", "什么手续", "要办的", "一件事", "what should i do", "what do i need to do", "which services", "what to do")
+# ... of which these ask for several things even when one service is named by the event's word
+PLURAL_CUES = ("办哪些", "哪些事", "什么事", "哪些手续", "要办的", "一件事", "都要", "which services")
+NEIGHBOUR_SURE = 0.95  # above this the retrieval itself told the neighbours apart: no need to ask
+SAME_KIND = 0.4  # intent mass on a guide FAQ's kinds that makes a question ask the same kind of thing
+UNSURE = 0.5  # below this the intent model does not know what a question asks
+HALL_ASKED = 0.2  # the intent model's mass on ask_hall, among its two best, that counts as a hall question
 _CHOICE = re.compile(r"^\s*(?:第)?([1-9一二三四五])(?:个|项)?\s*$")
 _CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5}
 
@@ -62,6 +69,24 @@ class Reply:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+def best_service_intent(scores: dict[str, float]) -> str:
+    """The service intent with the most mass; a hall question's (when and where) counts for location."""
+    mass = {i: scores.get(i, 0.0) for i in SERVICE_INTENTS}
+    mass["ask_location"] += scores.get("ask_hall", 0.0)
+    return max(SERVICE_INTENTS, key=lambda i: mass[i])
+
+
+def same_kind(intent: str, scores: dict[str, float], kinds: set[str]) -> bool:
+    """A question asks what a FAQ asks: its intent is one of the FAQ's, or, when the model is unsure, its
+    mass on the FAQ's kinds outweighs the rest (户口不在本市能补吗: location, online, materials alike)."""
+    return intent in kinds or sum(scores.get(k, 0.0) for k in kinds) >= SAME_KIND
+
+
+def _hall_asked(scores: dict[str, float]) -> bool:
+    top_two = sorted(scores, key=lambda k: -scores[k])[:2]
+    return "ask_hall" in top_two and scores["ask_hall"] >= HALL_ASKED
 
 
 class Dialogue:
@@ -113,6 +138,13 @@ class Dialogue:
         }
         top = u.service
         named = u.mentioned.get(top or "", 0) >= NAMED_MIN  # a two-character name is too ambiguous to decide alone
+        # near neighbours (补办 / 换领 / 临时): told apart by the words said beside their shared stem (a
+        # service named in pieces), else asked below
+        near = self.understanding.retriever.lexicon.neighbour(u.text, [h.guide_id for h in u.hits]) if top and not u.mentioned else None
+        if near is not None:
+            trace["neighbours"] = {"how": near[0], "guides": near[1]}
+            if near[0] == "told":
+                top, named = near[1][0], True
         strong = u.confidence >= HIGH or named
         if intent == "request_human":
             return self._handoff(session, text, u.confidence, trace, service=top if strong else session.last_service)
@@ -121,8 +153,19 @@ class Dialogue:
         if intent in TASKS:
             service = top if strong else (session.last_service if not u.mentioned else top)
             return self._task(session, text, intent, service, u.confidence, trace)
-        if not strong and not u.mentioned:
-            hall = hall_match(self.understanding.faq_matches(text, vector=u.vector), in_context=session.last_service is not None, asked=intent == "ask_hall")
+        # a service named that this hall handles across regions (跨省通办) is no other region's matter:
+        # only the no-government-matter mass can make it out of scope
+        anywhere = named and top in self.kb.guides and getattr(self.kb.guides[top].scope, "value", "") == "cross_province"
+        oos = sum(u.intent.scores.get(k, 0.0) for k in (("out_of_scope",) if anywhere else OUT_OF_SCOPE))
+        # a hall question (hours, parking, priority) even when its words belong to a service or a life
+        # event (星期六上班吗 meets 上班): no service named, and either nothing matched or the model says hall
+        asked = _hall_asked(u.intent.scores)
+        if not u.mentioned and (not strong or asked):
+            matches = self.understanding.faq_matches(text, vector=u.vector)
+            # nothing relevant found and the model unsure what is asked; a plain follow-up (要带什么) is
+            # a service question whose service is missing, not a hall question
+            unmatched = u.confidence < LOW and oos < OOS_MIN_UNMATCHED and u.intent.confidence < UNSURE and not session.restarted
+            hall = hall_match(matches, in_context=session.last_service is not None, asked=asked and not strong, unmatched=unmatched)
             if hall is not None:
                 trace["faq"] = {"id": hall.entry.id, "score": round(hall.score, 3)}
                 session.failures = 0
@@ -133,17 +176,19 @@ class Dialogue:
         # out of scope: the intent model's mass on its two negative classes (trained from general text
         # and the catalogue's gaps), overruled only by a confident guide match; with nothing relevant
         # found at all, a smaller lean suffices
-        oos = sum(u.intent.scores.get(k, 0.0) for k in OUT_OF_SCOPE)
-        oos_kind = max(OUT_OF_SCOPE, key=lambda k: u.intent.scores.get(k, 0.0))
+        oos_kind = "out_of_scope" if anywhere else max(OUT_OF_SCOPE, key=lambda k: u.intent.scores.get(k, 0.0))
         trace["out_of_scope"] = round(oos, 4)
-        if ((intent in OUT_OF_SCOPE or oos >= OOS_MIN) and not (strong and oos < OOS_OVER_STRONG)) or (
+        over = OOS_OVER_STRONG if named else OOS_OVER_UNNAMED
+        if (((intent in OUT_OF_SCOPE and not anywhere) or oos >= OOS_MIN) and not (strong and oos < over)) or (
             oos >= OOS_MIN_UNMATCHED and u.confidence < LOW and not u.mentioned
         ):
             return self._failed(session, self._reply(session, text, oos_kind, None, u.confidence, self._out_of_scope(oos_kind, lang), "out_of_scope", trace=trace))
-        if intent not in SERVICE_INTENTS:  # a hall-like question about a service asks where and when
-            intent = "ask_location" if intent == "ask_hall" else "ask_materials"
+        if intent not in SERVICE_INTENTS:  # about a service after all: what the model says most of it asks
+            intent = best_service_intent(u.intent.scores)
+        if near is not None and near[0] == "ask" and u.confidence < NEIGHBOUR_SURE:
+            return self._clarify(session, text, intent, u, trace, ids=near[1])
         if strong and top:
-            return self._guide_faq(session, text, intent, top, u.confidence, trace) or self._answer(session, text, intent, top, u.confidence, trace, u.aspects)
+            return self._guide_faq(session, text, intent, top, u.confidence, trace, scores=u.intent.scores) or self._answer(session, text, intent, top, u.confidence, trace, u.aspects)
         if session.last_service and not u.mentioned:
             trace["follow_up"] = session.last_service
             last = session.last_service
@@ -185,6 +230,11 @@ class Dialogue:
         if length < max(u.mentioned.values(), default=0):
             return None
         if u.confidence >= HIGH and not any(cue in u.text for cue in BUNDLE_CUES):
+            return None
+        # the event's word names one of its services as such (退休 -> 退休手续, 办退休): asked about without
+        # a cue for several things, it is that service, when the retrieval found it
+        owner = self.understanding.retriever.lexicon.event_owner(u.text, event, self.kb.life_events[event].services)
+        if owner is not None and owner == u.service and u.confidence >= HIGH and not any(cue in u.text for cue in PLURAL_CUES):
             return None
         return event
 
@@ -235,10 +285,10 @@ class Dialogue:
         session.last_service, session.failures = gid, 0
         return reply
 
-    def _guide_faq(self, session: Session, text: str, intent: str, gid: str, conf: float, trace: dict[str, Any], *, sure_only: bool = False) -> Reply | None:
+    def _guide_faq(self, session: Session, text: str, intent: str, gid: str, conf: float, trace: dict[str, Any], *, sure_only: bool = False, scores: dict[str, float] | None = None) -> Reply | None:
         """The guide's own FAQ when the question is one of them (and asks the same kind of thing)."""
         match = guide_match(self.understanding.faq_matches(text, guide_id=gid, hall=False, min_overlap=GUIDE_MIN_OVERLAP))
-        if match is None or not (faq_sure(match) or (not sure_only and intent in self.understanding.faq_intents(match))):
+        if match is None or not (faq_sure(match) or (not sure_only and same_kind(intent, scores or {}, self.understanding.faq_intents(match)))):
             return None
         guide = self.kb.guides[gid]
         answer = compose_faq(match, guide, session.lang)
@@ -254,8 +304,8 @@ class Dialogue:
         session.last_service, session.failures = gid, 0
         return reply
 
-    def _clarify(self, session: Session, text: str, intent: str, u: Understood, trace: dict[str, Any]) -> Reply:
-        ids = [h.guide_id for h in u.hits[:3]]
+    def _clarify(self, session: Session, text: str, intent: str, u: Understood, trace: dict[str, Any], *, ids: list[str] | None = None) -> Reply:
+        ids = ids or [h.guide_id for h in u.hits[:3]]
         reply = self._reply(session, text, intent, None, u.confidence, "", "clarify", trace=trace)
         reply.choices = [{"id": gid, "title": self._name(gid, session.lang)} for gid in ids]
         reply.answer = "\n".join([message("clarify", session.lang), *(f"{i}. {c['title']}" for i, c in enumerate(reply.choices, 1))])

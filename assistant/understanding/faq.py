@@ -7,6 +7,7 @@ the service is already decided by the guide retrieval; what must match is the qu
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,6 +18,8 @@ from assistant.understanding.vectors import QueryCache, VectorStore, raw_vectors
 from assistant.understanding.lexicon import Lexicon
 from assistant.understanding.nlu_data import SERVICE_MARK
 from assistant.understanding.text import char_ngrams, normalize
+
+ANSWER_WEIGHT = 0.85  # a match on a hall FAQ's answer counts less than one on its question
 
 # Words every question has; they say nothing about which FAQ is meant.
 _FILLER = set("吗呢啊吧呀的了么是要有没在去我你您请问一下可以能不什么怎么哪里多少 ?？,，。!！、")
@@ -71,12 +74,18 @@ class FaqIndex:
         self.entries: list[FaqEntry] = []
         texts: list[str] = []
         owners: list[int] = []
+        weights: list[float] = []
         for entry, questions in entries_of(kb):
             self.entries.append(entry)
             for q in questions:
                 texts.append(self._masked(normalize(q), entry.guide_id))
                 owners.append(len(self.entries) - 1)
-        self.texts, self.owners = texts, np.asarray(owners, dtype=np.int64)
+                weights.append(1.0)
+            if entry.guide_id is None:  # a hall answer holds the words people ask with (地下停车场 … 免费)
+                texts.append(normalize(entry.a))
+                owners.append(len(self.entries) - 1)
+                weights.append(ANSWER_WEIGHT)
+        self.texts, self.owners, self.weights = texts, np.asarray(owners, dtype=np.int64), np.asarray(weights)
         self.grams = [_content(t) for t in texts]
         self.encoder = encoder
         # from the content-keyed store when there is one: a start encodes only FAQ questions never seen before
@@ -87,7 +96,12 @@ class FaqIndex:
         if guide_id is None:
             return text
         marked = self.lexicon.mark_service(text)
-        return marked if marked != text else self.lexicon.mark_near_name(text, guide_id, min_len=2)
+        if marked != text:
+            return marked
+        # a service said in pieces of its names (补领 + 身份证): every piece is masked
+        while (more := self.lexicon.mark_near_name(marked, guide_id, min_len=2)) != marked:
+            marked = more
+        return re.sub(f"{SERVICE_MARK}+", SERVICE_MARK, marked)
 
     def search(self, text: str, *, guide_id: str | None = None, hall: bool = True, k: int = 3, query_vec: np.ndarray | None = None, min_overlap: float = 0.0) -> list[FaqMatch]:
         """The best FAQs for ``text``: the hall's (``hall``) and, given ``guide_id``, that guide's.
@@ -112,7 +126,7 @@ class FaqIndex:
             sims = np.zeros(len(rows), dtype=np.float32)
         best: dict[int, FaqMatch] = {}
         for row, sim, overlap in zip(rows, sims, overlaps):
-            score = float(sim) * 0.7 + overlap * 0.3
+            score = (float(sim) * 0.7 + overlap * 0.3) * float(self.weights[row])
             owner = int(self.owners[row])
             if owner not in best or score > best[owner].score:
                 best[owner] = FaqMatch(self.entries[owner], score, float(sim), float(overlap))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from assistant.kb.source import Knowledge
 from assistant.understanding.nlu_data import SERVICE_MARK
-from assistant.understanding.sounds import SoundIndex
+from assistant.understanding.sounds import SoundIndex, word_runs
 from assistant.understanding.text import is_plain_name, normalize
 
 
@@ -24,6 +24,10 @@ class Lexicon:
     sounds: SoundIndex | None = None  # the pinyin channel over the plain Chinese names
     name_index: "Surfaces | None" = None  # lookups into ``names`` and ``event_names`` by text span
     event_index: "Surfaces | None" = None
+    # near neighbours (first application / replacement / temporary card ...): a thing several guides'
+    # names share (身份证, 养老金) -> those guides, and per guide the words its names add to it (补, 临时)
+    neighbours: dict[str, set[str]] = field(default_factory=dict)
+    cues: dict[tuple[str, str], set[str]] = field(default_factory=dict)
 
     @classmethod
     def from_knowledge(cls, kb: Knowledge, cache_dir: Path | None = None) -> "Lexicon":
@@ -56,7 +60,50 @@ class Lexicon:
         others = [w for w in (*lex.canonical, *lex.canonical.values(), *lex.event_names) if not w.isascii() and len(w) >= 3]
         lex.sounds = SoundIndex.of(plain, others, cache_dir)
         lex.name_index, lex.event_index = Surfaces(lex.names), Surfaces(lex.event_names)
+        lex._find_neighbours()
         return lex
+
+    def _find_neighbours(self, min_len: int = 3) -> None:
+        """A word of three characters or more (a thing: 身份证, 养老金) in the plain names of two guides or
+        more, and no name itself (a name already decides); kept where at least two of the guides add
+        words of their own to it (补, 临时, 认证): those words tell them apart."""
+        words_of = {gid: [[w for w in word_runs(n) if w in _tokens(n)] for n in names] for gid, names in self.plain_names_of.items()}
+        holders: dict[str, set[str]] = {}
+        for gid, names in words_of.items():
+            for tokens in names:
+                for w in tokens:
+                    if len(w) >= min_len and w not in self.names and _is_cjk(w):
+                        holders.setdefault(w, set()).add(gid)
+        for stem, ids in holders.items():
+            if len(ids) < 2:
+                continue
+            added = {gid: {w for tokens in words_of[gid] if stem in tokens for w in tokens if w != stem and _is_cjk(w) and w not in _WEAK} for gid in ids}
+            own = {gid: words - set().union(*(added[o] for o in ids if o != gid)) for gid, words in added.items()}
+            if sum(1 for words in own.values() if words) >= 2:
+                self.neighbours[stem] = ids
+                for gid, words in own.items():
+                    self.cues[(stem, gid)] = words
+
+    def neighbour(self, text: str, candidates: list[str]) -> tuple[str, list[str]] | None:
+        """Near neighbours in ``text`` when it names no service: ("told", [guide]) when the words said
+        beside their shared stem belong to one of them; ("ask", guides) when none of them was said, the
+        guides being those of ``candidates`` (retrieval order) in the group. None when no group applies."""
+        if _found(self.names, self.name_index, text):
+            return None
+        stems = sorted((w for w in self.neighbours if w in text), key=len, reverse=True)
+        if not stems or not candidates:
+            return None
+        stem = stems[0]
+        group = self.neighbours[stem]
+        if candidates[0] not in group:
+            return None
+        told = [gid for gid in group if any(cue in text for cue in self.cues.get((stem, gid), ()))]
+        if len(told) == 1:
+            return "told", told
+        ranked = [gid for gid in candidates if gid in group]
+        if not told and len(ranked) >= 2:
+            return "ask", ranked[:3]
+        return None
 
     def respell(self, text: str) -> str:
         """Same-sounding misspellings of names replaced by the names (护招 -> 护照)."""
@@ -97,9 +144,35 @@ class Lexicon:
     def mentioned_events(self, text: str) -> dict[str, int]:
         return _mentions(self.event_names, self.event_index, text)
 
+    def event_owner(self, text: str, event_id: str, services: list[str]) -> str | None:
+        """The one service of a life event that the event's word, as said in ``text``, names as such:
+        a service called "<word>手续", "办<word>" or "<word>申请" (退休 -> 退休手续). None otherwise."""
+        words = [w for w in _found(self.event_names, self.event_index, text) if event_id in self.event_names[w] and not w.isascii()]
+        owners = {
+            gid
+            for w in words
+            for gid in services
+            if {f"{w}手续", f"办{w}", f"办{w}手续", f"{w}申请"} & set(self.plain_names_of.get(gid, []))
+        }
+        return owners.pop() if len(owners) == 1 else None
+
     def words(self) -> set[str]:
         """Every multi-character surface, for the segmenter's user dictionary."""
         return {w for w in [*self.canonical, *self.canonical.values(), *self.names, *self.event_names] if " " not in w}
+
+
+# one-character words that say nothing of which neighbour is meant (every question has them)
+_WEAK = set("了的被没来到年审上新权证办理")
+
+
+def _tokens(name: str) -> list[str]:
+    import jieba  # imported when the lexicon is built, as the segmenter does
+
+    return list(jieba.cut(name))
+
+
+def _is_cjk(word: str) -> bool:
+    return all("\u4e00" <= ch <= "\u9fff" for ch in word)
 
 
 class Surfaces:

@@ -92,6 +92,8 @@ class Understanding:
         marked = lexicon.mark_service(text)
         if marked == text and hits:
             marked = lexicon.mark_near_name(text, hits[0].guide_id)
+        elif hits:  # the rest of a name said in pieces (去香港的通行证): its words belong to the service too
+            marked = lexicon.mark_near_name(marked, hits[0].guide_id, min_len=3)
         return marked
 
     def _decide_lexically(self, norm: str, lexical: dict[str, np.ndarray]) -> tuple[list[Hit], float, IntentPrediction] | None:

@@ -107,8 +107,10 @@ def generate_nlu(templates: dict[str, Any], kb: Knowledge, *, per_template: int 
                 entity = json.dumps({"entity": "service", "value": gid}, ensure_ascii=False)
                 names = [*surfaces[gid][0][:2], *surfaces[gid][1][:1], *rng.sample(surfaces[gid][0], min(2, len(surfaces[gid][0])))]
                 examples += [f"[{name}]{entity}" for name in dict.fromkeys(names)]
+        if intent == "out_of_scope":
+            examples += city_chat_examples(templates, rng)
         if intent == "out_of_hall":
-            examples += gap_examples(templates, rng)
+            examples += gap_examples(templates, rng) + elsewhere_examples(templates, kb, surfaces, rng)
         if intent == "ask_hall":  # questions about the hall itself, from the hall FAQ (and its other phrasings)
             examples += [q for f in kb.faq for q in (f.q, f.q_en, *f.also) if q]
         blocks.append({"intent": intent, "examples": "".join(f"- {e}\n" for e in dict.fromkeys(examples))})
@@ -130,6 +132,36 @@ def gap_examples(templates: dict[str, Any], rng: random.Random) -> list[str]:
                 pool = templates["intents"][intent].get(f"with_service_{lang}", [])
                 for template in rng.sample(pool, min(int(templates.get("gap_per_intent", 1)), len(pool))):
                     out.append(template.replace("{service}", name))
+    return out
+
+
+def elsewhere_examples(templates: dict[str, Any], kb: Knowledge, surfaces: dict[str, tuple[list[str], list[str]]], rng: random.Random) -> list[str]:
+    """Negatives for another city's matter: a service this hall handles only for its own city (通办范围
+    local) named as another city's ("深圳的<service>"), asked with the service intents' templates. A
+    cross-region service (身份证 跨省通办) is left out: another city's card can be handled here."""
+    spec = templates.get("elsewhere") or {}
+    local = sorted(gid for gid, g in kb.guides.items() if getattr(g.scope, "value", g.scope) == "local")
+    names = [(gid, n) for gid in local for n in surfaces.get(gid, ([], []))[0] if len(n) <= 6]
+    pool = [t for intent in templates.get("gap_intents", []) for t in templates["intents"][intent].get("with_service_zh", [])]
+    if not names or not pool:
+        return []
+    out = []
+    for city in spec.get("cities", []):
+        for gid, name in rng.sample(names, min(int(spec.get("per_city", 3)), len(names))):
+            out.append(rng.choice(pool).replace("{service}", f"{city}的{name}"))
+    return out
+
+
+def city_chat_examples(templates: dict[str, Any], rng: random.Random) -> list[str]:
+    """General text naming the same cities (weather, travel, distances): a place alone makes no
+    government matter, so the other-city negatives are learned by their service, not their city."""
+    spec = templates.get("elsewhere") or {}
+    cities, pool = list(spec.get("cities", [])), list(spec.get("general", []))
+    out = []
+    for city in cities if pool else []:
+        for template in rng.sample(pool, min(int(spec.get("general_per_city", 1)), len(pool))):
+            other = rng.choice([c for c in cities if c != city] or [city])
+            out.append(template.replace("{city}", city).replace("{other}", other))
     return out
 
 

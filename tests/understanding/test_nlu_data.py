@@ -36,3 +36,29 @@ def test_keywords_that_carry_a_question_are_not_service_names_for_the_intent_mod
     assert lexicon.mark_service("社保卡怎么办") == "□怎么办"
     spans = {e.span for e in read_nlu(ROOT / "training" / "data" / "nlu.yml") if e.span}
     assert spans and not spans & {"失业金怎么领", "社保卡怎么办", "开餐馆要什么证", "失业了怎么办"}
+
+
+def test_training_data_holds_no_held_out_or_dev_question():
+    """The held-out sets (benchmarks/) and the dev set measure what was never trained on: no training
+    example may be one of their questions, however it is spelled (normalised, punctuation ignored).
+    Fixed phrases of four characters or fewer (再见, 转人工, 要带什么) are what every assistant is taught."""
+    import json
+    import os
+    import re
+    from pathlib import Path
+
+    from assistant.understanding.text import normalize
+
+    def key(text: str) -> str:
+        return re.sub(r"[\\W_]+", "", normalize(text))
+
+    held = []
+    for name in ("out-of-scope-questions.jsonl", "typo-questions.jsonl", "faq-questions.jsonl", "extra-questions.jsonl"):
+        held += [json.loads(line)["text"] for line in (ROOT / "benchmarks" / name).read_text(encoding="utf-8").splitlines() if line.strip()]
+    dev = Path(os.environ.get("ASSISTANT_DEV_QUESTIONS", "/work/shared/dev-questions.jsonl"))  # outside the repository
+    if dev.exists():
+        held += [json.loads(line)["text"] for line in dev.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert len(held) > 200
+    trained = {key(e.text) for e in read_nlu(ROOT / "training" / "data" / "nlu.yml")}
+    copied = sorted({t for t in held if key(t) in trained and len(key(t)) > 4})
+    assert not copied, copied

@@ -618,7 +618,9 @@
         el("input", { type: "checkbox", class: "ha-check" }),
         el("span", { class: "ha-mat-name", text: String(m.name) }),
         meta ? el("span", { class: "ha-mat-meta", text: meta }) : null,
-        m.condition
+        m.reason
+          ? el("span", { class: "ha-condition ha-reason", text: String(m.reason) })
+          : m.condition
           ? el("span", { class: "ha-condition", text: String(m.condition) })
           : m.required === false
           ? el("span", { class: "ha-condition ha-optional", text: L.optional })
