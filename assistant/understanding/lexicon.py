@@ -60,14 +60,19 @@ class Lexicon:
         others = [w for w in (*lex.canonical, *lex.canonical.values(), *lex.event_names) if not w.isascii() and len(w) >= 3]
         lex.sounds = SoundIndex.of(plain, others, cache_dir)
         lex.name_index, lex.event_index = Surfaces(lex.names), Surfaces(lex.event_names)
-        lex._find_neighbours()
+        tokenizer = None
+        if cache_dir is not None and plain:  # the names cut with the dictionary cut to them, not jieba's whole one
+            from assistant.understanding.lexical import make_tokenizer
+
+            tokenizer = make_tokenizer(set(), plain, cache_dir)
+        lex._find_neighbours(tokenizer)
         return lex
 
-    def _find_neighbours(self, min_len: int = 3) -> None:
+    def _find_neighbours(self, tokenizer=None, min_len: int = 3) -> None:  # type: ignore[no-untyped-def]
         """A word of three characters or more (a thing: 身份证, 养老金) in the plain names of two guides or
         more, and no name itself (a name already decides); kept where at least two of the guides add
         words of their own to it (补, 临时, 认证): those words tell them apart."""
-        words_of = {gid: [[w for w in word_runs(n) if w in _tokens(n)] for n in names] for gid, names in self.plain_names_of.items()}
+        words_of = {gid: [[w for w in word_runs(n, tokenizer) if w in _tokens(n, tokenizer)] for n in names] for gid, names in self.plain_names_of.items()}
         holders: dict[str, set[str]] = {}
         for gid, names in words_of.items():
             for tokens in names:
@@ -165,10 +170,12 @@ class Lexicon:
 _WEAK = set("了的被没来到年审上新权证办理")
 
 
-def _tokens(name: str) -> list[str]:
-    import jieba  # imported when the lexicon is built, as the segmenter does
+def _tokens(name: str, tokenizer=None) -> list[str]:  # type: ignore[no-untyped-def]
+    if tokenizer is None:
+        import jieba  # its full dictionary, when no cut one is given
 
-    return list(jieba.cut(name))
+        tokenizer = jieba.dt
+    return list(tokenizer.cut(name))
 
 
 def _is_cjk(word: str) -> bool:
