@@ -43,7 +43,7 @@ def test_booking_in_chinese(assistant):
 
 
 def test_booking_in_english(assistant):
-    first, picked, named = talk(assistant, ["can I book a time for my residence permit", "2", "Li Si"])
+    first, picked, named = talk(assistant, ["can I book a time for my residence permit", "1", "Li Si"])  # late in the day one time may be left
     assert first.intent == "book_appointment" and first.service == "residence-permit" and first.lang == "en"
     assert "Free times" in first.answer and "What name" in picked.answer and "mobile" in named.answer
     done = assistant.handle(Message(text="139 1234 5678", session_id=first.session_id))
