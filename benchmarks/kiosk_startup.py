@@ -37,6 +37,8 @@ def flipped(*_a):
 def check(_dt):
     if "first_frame" in marks and not app.busy:
         marks["ready"] = time.time()
+        use = resource.getrusage(resource.RUSAGE_SELF)
+        marks["ready_cpu"] = use.ru_utime + use.ru_stime
         app.stop()
 Window.bind(on_flip=flipped)
 Clock.schedule_interval(check, 0.02)
@@ -59,6 +61,7 @@ def one_run(server: str) -> dict:
     return {
         "first_frame_s": round(marks["first_frame"] - start, 3),
         "ready_s": round(marks["ready"] - start, 3),
+        "ready_cpu_s": round(marks["ready_cpu"], 3),
         "rss_at_first_frame_mb": round(marks["rss_first_frame_mb"], 1),
         "peak_rss_mb": round(marks["peak_rss_mb"], 1),
         "offline": marks["offline"],
@@ -66,7 +69,7 @@ def one_run(server: str) -> dict:
 
 
 def summarize(runs: list[dict]) -> dict:
-    keys = ("first_frame_s", "ready_s", "rss_at_first_frame_mb", "peak_rss_mb")
+    keys = ("first_frame_s", "ready_s", "ready_cpu_s", "rss_at_first_frame_mb", "peak_rss_mb")
     return {"runs": len(runs), **{f"median_{k}": statistics.median(r[k] for r in runs) for k in keys}, "each": runs}
 
 

@@ -4,9 +4,13 @@ the lexical shortcut, retrain after a name change, publishing one guide at 10,00
 embedded kiosk's ready time, and Rasa's figures beside them when its venv and a trained model exist.
 
     python -m benchmarks.speed [--data DIR] [--synthetic 10000] [--cache DIR] [--rasa-model FILE.tar.gz]
+                               [--steps serve,latency,retrain,publish,kiosk,rasa] [--keep DIR]
 
 --data is a data dir with trained models (default data/, made by ./run); it is copied, never changed.
 --cache keeps the 10,000-guide passage vectors between runs (the first run encodes them, resumably).
+--steps runs only those steps; --keep copies the data dir there (once) and reuses it, caches included.
+Every step reports CPU seconds beside wall time and the load average, since a busy machine inflates
+wall times (the latency step reports each question's CPU time of the answering thread).
 Writes benchmarks/results-speed.json and prints a table.
 """
 
@@ -39,6 +43,12 @@ def proc_mb(pid: int, field: str = "VmRSS") -> float:
         if line.startswith(field + ":"):
             return int(line.split()[1]) / 1024
     return float("nan")
+
+
+def proc_cpu_s(pid: int) -> float:
+    """User + system CPU seconds of a process so far (/proc/PID/stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def free_port() -> int:
@@ -81,7 +91,7 @@ def serve(data: Path, texts: list[str], answers: int = 1000) -> dict:
                 if proc.poll() is not None or time.perf_counter() - start > 300:
                     raise RuntimeError("the server did not become ready")
                 time.sleep(0.02)
-            ready = time.perf_counter() - start
+            ready, ready_cpu = time.perf_counter() - start, proc_cpu_s(proc.pid)
             rss_ready = proc_mb(proc.pid)
             session: dict[str, str] = {}
             for i in range(answers):  # three messages per conversation, continued with the id the server gave
@@ -90,7 +100,7 @@ def serve(data: Path, texts: list[str], answers: int = 1000) -> dict:
                 r = client.post(f"{url}/api/v1/chat", json={"text": texts[i % len(texts)], "channel": "web", **session})
                 r.raise_for_status()
                 session = {"session_id": r.json()["session_id"]}
-            return {"ready_s": ready, "rss_ready_mb": rss_ready, "rss_after_mb": proc_mb(proc.pid), "peak_rss_mb": proc_mb(proc.pid, "VmHWM"), "answers": answers}
+            return {"ready_s": ready, "ready_cpu_s": ready_cpu, "load": os.getloadavg()[0], "rss_ready_mb": rss_ready, "rss_after_mb": proc_mb(proc.pid), "peak_rss_mb": proc_mb(proc.pid, "VmHWM"), "answers": answers}
     finally:
         proc.terminate()
         proc.wait(30)
@@ -109,20 +119,28 @@ def latency(data: Path, items: list[dict], rounds: int = 3) -> dict:
     texts = [q["text"] for q in items if q.get("turn", 0) == 0]
     for t in texts[:10]:
         understanding.understand(t)  # warm-up
-    whole, alone, skipped = [], [], 0
+    whole, alone, rest, cpu, e5_cpu, skipped = [], [], [], [], [], 0
+    load = os.getloadavg()[0]
     for _ in range(rounds):
         for t in texts:
             retriever.queries = type(retriever.queries)()  # a new question each time
             misses = retriever.queries.misses
-            start = time.perf_counter()
+            start, thread = time.perf_counter(), time.thread_time()
             understanding.understand(t)
             whole.append((time.perf_counter() - start) * 1000)
+            cpu.append((time.thread_time() - thread) * 1000)
             skipped += retriever.queries.misses == misses
-            start = time.perf_counter()
+            start = time.perf_counter()  # the same question again: its vector is in the LRU, so no e5
+            understanding.understand(t)
+            rest.append((time.perf_counter() - start) * 1000)
+            start, thread = time.perf_counter(), time.thread_time()
             retriever.encoder.encode([t], "query")
             alone.append((time.perf_counter() - start) * 1000)
-    result = {"questions": len(texts), "p50_ms": float(np.percentile(whole, 50)), "p95_ms": float(np.percentile(whole, 95)),
-              "e5_p50_ms": float(np.percentile(alone, 50)), "e5_p95_ms": float(np.percentile(alone, 95)), "skipped_share": skipped / len(whole)}  # fmt: skip
+            e5_cpu.append((time.thread_time() - thread) * 1000)
+    pct = lambda xs, q: float(np.percentile(xs, q))  # noqa: E731
+    result = {"questions": len(texts), "load": load, "p50_ms": pct(whole, 50), "p95_ms": pct(whole, 95), "cpu_p50_ms": pct(cpu, 50), "cpu_p95_ms": pct(cpu, 95),
+              "e5_p50_ms": pct(alone, 50), "e5_p95_ms": pct(alone, 95), "e5_cpu_p50_ms": pct(e5_cpu, 50), "e5_cpu_p95_ms": pct(e5_cpu, 95),
+              "without_e5_p50_ms": pct(rest, 50), "without_e5_p95_ms": pct(rest, 95), "skipped_share": skipped / len(whole)}  # fmt: skip
     for path in QUESTION_FILES:  # held-out accuracy, with the shortcut and without it
         if not path.exists():
             continue
@@ -137,19 +155,27 @@ def latency(data: Path, items: list[dict], rounds: int = 3) -> dict:
 
 
 def retrain(data: Path) -> dict:
-    """What publishing a changed service name does: regenerate the intent data, train beside the old models."""
+    """What publishing a changed service name does: regenerate the intent data, train beside the old models.
+    Twice: a new name only, and a new name with a new keyword (the keyword changes how many surfaces the
+    guide has, and the generator's shared random stream then picks other names for every later guide,
+    so most questions are new texts to encode; see README)."""
     from assistant.kb.source import load_knowledge
     from assistant.understanding.model import train
     from assistant.understanding.nlu_data import generate_nlu, load_yaml, write_nlu
 
-    kb, _ = load_knowledge(ROOT / "knowledge")
-    gid = sorted(kb.guides)[0]
-    kb.guides[gid] = kb.guides[gid].model_copy(update={"name": kb.guides[gid].name + "（新）", "keywords": [*kb.guides[gid].keywords, "新名称示例"]})
-    with tempfile.TemporaryDirectory() as tmp:
-        start, cpu = time.perf_counter(), time.process_time()
-        write_nlu(generate_nlu(load_yaml((ROOT / "training" / "templates.yml").read_text(encoding="utf-8")), kb), Path(tmp) / "nlu.yml")
-        train(kb, Path(tmp) / "nlu.yml", Path(tmp) / "models", cache_dir=data / "cache", log=lambda _m: None)
-        return {"retrain_s": time.perf_counter() - start, "retrain_cpu_s": time.process_time() - cpu}
+    out: dict = {}
+    for label, keyword in (("retrain", False), ("retrain_keyword", True)):
+        kb, _ = load_knowledge(ROOT / "knowledge")
+        gid = sorted(kb.guides)[0]
+        guide = kb.guides[gid]
+        update = {"name": guide.name + "（新）", **({"keywords": [*guide.keywords, "新名称示例"]} if keyword else {})}
+        kb.guides[gid] = guide.model_copy(update=update)
+        with tempfile.TemporaryDirectory() as tmp:
+            start, cpu, load = time.perf_counter(), time.process_time(), os.getloadavg()[0]
+            write_nlu(generate_nlu(load_yaml((ROOT / "training" / "templates.yml").read_text(encoding="utf-8")), kb), Path(tmp) / "nlu.yml")
+            train(kb, Path(tmp) / "nlu.yml", Path(tmp) / "models", cache_dir=data / "cache", log=lambda _m: None)
+            out.update({f"{label}_s": time.perf_counter() - start, f"{label}_cpu_s": time.process_time() - cpu, f"{label}_load": load})
+    return out
 
 
 def publish(data: Path, n: int, cache: Path) -> dict:
@@ -164,23 +190,26 @@ def publish(data: Path, n: int, cache: Path) -> dict:
     kb, _ = load_knowledge(ROOT / "knowledge")
     big = synthetic(kb, n)
     encoder = open_encoder(data / "models" / "encoder")
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     Retriever(big, encoder, cache_dir=cache, progress=terminal_bar(f"{n} guides"))
-    first = time.perf_counter() - start
+    first, first_cpu = time.perf_counter() - start, time.process_time() - cpu
     gid = list(big.guides)[n // 2]
     # an edit in words the guides already use (a word new to every guide re-segments all of them, see README)
     big.guides[gid] = big.guides[gid].model_copy(update={"summary": big.guides[gid].summary + "（" + big.guides[gid].name + "）"})
-    start = time.perf_counter()
+    start, cpu, load = time.perf_counter(), time.process_time(), os.getloadavg()[0]
     Retriever(big, encoder, cache_dir=cache)
-    return {"guides": n, "build_s": first, "publish_one_s": time.perf_counter() - start}
+    return {"guides": n, "build_s": first, "build_cpu_s": first_cpu, "publish_one_s": time.perf_counter() - start,
+            "publish_one_cpu_s": time.process_time() - cpu, "load": load}  # fmt: skip
 
 
 def kiosk(data: Path) -> dict:
     from benchmarks.kiosk_startup import one_run
 
     os.environ.update({k: v for k, v in env_for(data).items() if k.startswith("ASSISTANT_")})
+    load = os.getloadavg()[0]
     runs = [one_run("") for _ in range(3)]
-    return {"ready_s": statistics.median(r["ready_s"] for r in runs), "peak_rss_mb": statistics.median(r["peak_rss_mb"] for r in runs)}
+    median = lambda key: statistics.median(r[key] for r in runs)  # noqa: E731
+    return {"ready_s": median("ready_s"), "ready_cpu_s": median("ready_cpu_s"), "peak_rss_mb": median("peak_rss_mb"), "load": load}
 
 
 def rasa(model: Path | None, texts: list[str]) -> dict | None:
@@ -205,27 +234,41 @@ def rasa(model: Path | None, texts: list[str]) -> dict | None:
 
 
 def table(r: dict) -> str:
-    s, lat, x = r["serve"], r["latency"], r.get("rasa")
-    rows = [
-        ("`assistant serve` ready", f"{s['ready_s']:.2f} s", "<= 2 s", f"{x['ready_s']:.0f} s" if x else "—"),
-        ("RSS after 1,000 answers", f"{s['rss_after_mb']:.0f} MB (peak {s['peak_rss_mb']:.0f})", "<= 300 MB", f"{x['rss_mb']:.0f} MB" if x else "—"),
-        ("per question p50 / p95", f"{lat['p50_ms']:.1f} / {lat['p95_ms']:.1f} ms", "<= 5 ms / <= 1.2 x e5", f"{x['p50_ms']:.1f} / {x['p95_ms']:.1f} ms (parse)" if x else "—"),
-        ("e5 query embedding alone p50 / p95", f"{lat['e5_p50_ms']:.1f} / {lat['e5_p95_ms']:.1f} ms (p95 ratio {lat['p95_ms'] / lat['e5_p95_ms']:.2f})", "", ""),
-        ("questions answered without e5", f"{lat['skipped_share']:.0%}", "", ""),
-        ("retrain after a name change", f"{r['retrain']['retrain_s']:.1f} s (CPU {r['retrain']['retrain_cpu_s']:.1f} s)", "<= 10 s", ""),
-    ]
+    x = r.get("rasa")
+    rows = []
+    if r.get("serve"):
+        s = r["serve"]
+        rows += [("`assistant serve` ready", f"{s['ready_s']:.2f} s (CPU {s['ready_cpu_s']:.2f} s, load {s['load']:.1f})", "<= 2 s", f"{x['ready_s']:.0f} s" if x else "—"),
+                 ("RSS after 1,000 answers", f"{s['rss_after_mb']:.0f} MB (peak {s['peak_rss_mb']:.0f})", "<= 300 MB", f"{x['rss_mb']:.0f} MB" if x else "—")]  # fmt: skip
+    if r.get("latency"):
+        lat = r["latency"]
+        rows += [
+            ("per question p50 / p95", f"{lat['p50_ms']:.1f} / {lat['p95_ms']:.1f} ms (CPU {lat['cpu_p50_ms']:.1f} / {lat['cpu_p95_ms']:.1f}, load {lat['load']:.1f})",
+             "<= 5 ms / <= 1.2 x e5", f"{x['p50_ms']:.1f} / {x['p95_ms']:.1f} ms (parse)" if x else "—"),
+            ("e5 query embedding alone p50 / p95", f"{lat['e5_p50_ms']:.1f} / {lat['e5_p95_ms']:.1f} ms (CPU {lat['e5_cpu_p50_ms']:.1f} / {lat['e5_cpu_p95_ms']:.1f}; p95 ratio {lat['p95_ms'] / lat['e5_p95_ms']:.2f})", "", ""),
+            ("everything but e5 (query vector cached) p50 / p95", f"{lat['without_e5_p50_ms']:.1f} / {lat['without_e5_p95_ms']:.1f} ms", "", ""),
+            ("questions answered without e5", f"{lat['skipped_share']:.0%}", "", ""),
+        ]  # fmt: skip
+    if r.get("retrain"):
+        t = r["retrain"]
+        rows += [("retrain after a name change", f"{t['retrain_s']:.1f} s (CPU {t['retrain_cpu_s']:.1f} s, load {t['retrain_load']:.1f})", "<= 10 s", ""),
+                 ("retrain after a name and a keyword change", f"{t['retrain_keyword_s']:.1f} s (CPU {t['retrain_keyword_cpu_s']:.1f} s)", "", "")]  # fmt: skip
     if r.get("publish"):
         p = r["publish"]
-        rows.append((f"publish one guide at {p['guides']:,} guides", f"{p['publish_one_s']:.1f} s (fresh build {p['build_s']:.0f} s)", "<= 5 s", ""))
+        rows.append((f"publish one guide at {p['guides']:,} guides", f"{p['publish_one_s']:.1f} s (CPU {p['publish_one_cpu_s']:.1f} s, load {p['load']:.1f}; fresh build {p['build_s']:.0f} s)", "<= 5 s", ""))
     if r.get("kiosk"):
-        rows.append(("embedded kiosk ready", f"{r['kiosk']['ready_s']:.2f} s (peak {r['kiosk']['peak_rss_mb']:.0f} MB)", "<= 3 s", ""))
-    for key, acc in lat.items():
+        k = r["kiosk"]
+        rows.append(("embedded kiosk ready", f"{k['ready_s']:.2f} s (CPU {k['ready_cpu_s']:.2f} s, load {k['load']:.1f}; peak {k['peak_rss_mb']:.0f} MB)", "<= 3 s", ""))
+    for key, acc in (r.get("latency") or {}).items():
         if key.endswith(":with_shortcut"):
-            off = lat[key.replace("with_", "without_")]
+            off = r["latency"][key.replace("with_", "without_")]
             fmt = lambda a: f"{a['service_top1']}/{a['intent_accuracy']}/{a['materials_complete']}"  # noqa: E731
             rows.append((f"{key.split(':')[0]} service/intent/materials %", f"{fmt(acc)} (without shortcut {fmt(off)})", "unchanged", ""))
-    lines = [f"machine: {r['machine']}, load average at start {r['load']}", "", "| | this assistant | target | Rasa 3.6 |", "|---|---|---|---|"]
+    lines = [f"machine: {r['machine']}, load average at start {r['load']:.1f}", "", "| | this assistant | target | Rasa 3.6 |", "|---|---|---|---|"]
     return "\n".join(lines + [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows])
+
+
+STEPS = ("serve", "latency", "retrain", "publish", "kiosk", "rasa")
 
 
 def main() -> int:
@@ -236,7 +279,14 @@ def main() -> int:
     parser.add_argument("--no-kiosk", action="store_true")
     parser.add_argument("--rasa-model", type=Path, help="a trained Rasa model (default: newest in data/rasa-models)")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results-speed.json")
+    parser.add_argument("--steps", default=",".join(STEPS), help=f"comma-separated, of {','.join(STEPS)}")
+    parser.add_argument("--keep", type=Path, help="copy the data dir here once and reuse it (and its caches) in later runs")
     args = parser.parse_args()
+    steps = [x.strip() for x in args.steps.split(",") if x.strip()]
+    unknown = sorted(set(steps) - set(STEPS))
+    if unknown:
+        print(f"unknown steps {', '.join(unknown)}: choose from {', '.join(STEPS)}", file=sys.stderr)
+        return 2
     if not (args.data / "models" / "intent" / "params.json").exists():
         print(f"no trained models in {args.data}: run ./run or `assistant train` first", file=sys.stderr)
         return 1
@@ -244,16 +294,19 @@ def main() -> int:
     texts = [q["text"] for q in items]
     result: dict = {"machine": f"{os.cpu_count()} CPU", "load": os.getloadavg()[0]}
     with tempfile.TemporaryDirectory() as tmp:
-        data = Path(tmp) / "data"
-        shutil.copytree(args.data, data, ignore=shutil.ignore_patterns("rasa-models", "bench-cache"))
-        for step, fn in [("serve", lambda: serve(data, texts)), ("latency", lambda: latency(data, items)), ("retrain", lambda: retrain(data)),
-                         ("publish", lambda: publish(data, args.synthetic, args.cache) if args.synthetic else None),
-                         ("kiosk", lambda: None if args.no_kiosk else kiosk(data))]:  # fmt: skip
+        data = args.keep or Path(tmp) / "data"
+        if not (data / "models").exists():
+            shutil.copytree(args.data, data, ignore=shutil.ignore_patterns("rasa-models", "bench-cache"), dirs_exist_ok=True)
+        runs = {"serve": lambda: serve(data, texts), "latency": lambda: latency(data, items), "retrain": lambda: retrain(data),
+                "publish": lambda: publish(data, args.synthetic, args.cache) if args.synthetic else None,
+                "kiosk": lambda: None if args.no_kiosk else kiosk(data)}  # fmt: skip
+        for step in (x for x in STEPS if x in steps and x != "rasa"):
             print(f"{step} ...", file=sys.stderr, flush=True)
-            result[step] = fn()
-    models = sorted((args.data / "rasa-models").glob("*.tar.gz")) if (args.data / "rasa-models").exists() else []
-    print("rasa ...", file=sys.stderr, flush=True)
-    result["rasa"] = rasa(args.rasa_model or (models[-1] if models else None), [q["text"] for q in items])
+            result[step] = runs[step]()
+    if "rasa" in steps:
+        models = sorted((args.data / "rasa-models").glob("*.tar.gz")) if (args.data / "rasa-models").exists() else []
+        print("rasa ...", file=sys.stderr, flush=True)
+        result["rasa"] = rasa(args.rasa_model or (models[-1] if models else None), [q["text"] for q in items])
     args.out.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(table(result))
     return 0

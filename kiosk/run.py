@@ -31,17 +31,31 @@ def configure_window(settings: KioskSettings, *, windowed: bool = False) -> None
 
 
 def build_app(settings: KioskSettings, backend: Any = None) -> Any:
-    """The app, ready to run; Kivy is imported here (after ``configure_window``)."""
-    from kiosk.backend import make_backend
+    """The app, ready to run; Kivy is imported here (after ``configure_window``). An embedded engine starts
+    loading first, in a thread, so its load overlaps Kivy's import and window set-up (the app's own
+    warm-up then waits for it instead of starting it)."""
+    import threading
+
+    from kiosk.backend import EmbeddedBackend, make_backend
+
+    backend = backend or make_backend(
+        settings.server_url, data_dir=settings.assistant_data_dir, timeout=settings.timeout_seconds, retry_seconds=settings.retry_seconds
+    )
+    if isinstance(backend, EmbeddedBackend):
+        threading.Thread(target=_warm_quietly, args=(backend,), name="kiosk-engine-load", daemon=True).start()
     from kiosk.fonts import register_cjk_font
 
     register_cjk_font()
     from kiosk.app import KioskApp
 
-    backend = backend or make_backend(
-        settings.server_url, data_dir=settings.assistant_data_dir, timeout=settings.timeout_seconds, retry_seconds=settings.retry_seconds
-    )
     return KioskApp(backend, settings)
+
+
+def _warm_quietly(backend: Any) -> None:
+    try:
+        backend.warm()
+    except Exception:  # noqa: BLE001 (the app's warm-up tries again and shows what went wrong)
+        pass
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
