@@ -18,7 +18,7 @@ import threading
 import time
 from typing import Any, Callable
 
-from sqlalchemy import Float, String, Text, delete, func, select, update
+from sqlalchemy import Float, String, Text, bindparam, delete, func, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -51,8 +51,11 @@ class DatabaseSessionStore:
         self.db, self.ttl, self.clock = db, ttl_seconds, clock
         self._last_purge = 0.0
         self._purge_lock = threading.Lock()
-        dialect = db.engine.dialect.name
-        self._insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        insert = (pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert)(ConversationRow)
+        # built once: making the upsert per message (its excluded alias, its values) cost more interpreter
+        # time than anything else in a message's database work
+        self._upsert = insert.on_conflict_do_update(index_elements=["id"], set_={k: insert.excluded[k] for k in ("data", "expires_at", "updated_at")})
+        self._select = select(ConversationRow.data, ConversationRow.expires_at).where(ConversationRow.id == bindparam("sid"))
 
     # --- the SessionStore interface ----------------------------------------------------------------
 
@@ -81,11 +84,9 @@ class DatabaseSessionStore:
         expires = now + (max(self.ttl, HOLD_SECONDS) if session.ticket else self.ttl)
         values: dict[str, Any] = {"id": session.id, "data": json.dumps(to_dict(session), ensure_ascii=False),
                                   "expires_at": expires, "updated_at": now}  # fmt: skip
-        stmt = self._insert(ConversationRow).values(**values)
-        stmt = stmt.on_conflict_do_update(index_elements=["id"], set_={k: stmt.excluded[k] for k in ("data", "expires_at", "updated_at")})
         try:  # not durable: a power cut may cost a turn of memory, and a commit need not wait for the disk
             with self.db.session(durable=False) as s:
-                s.execute(stmt)
+                s.connection().execute(self._upsert, values)
         except DBAPIError:  # the answer is still given; the conversation's memory misses this turn
             log.warning("database unreachable: session not saved")
 
@@ -104,7 +105,7 @@ class DatabaseSessionStore:
     def _read(self, session_id: str) -> tuple[Session | None, str | None]:
         """(the live session, None), or (None, its language) when it expired, or (None, None) when unknown."""
         with self.db.session() as s:
-            row = s.execute(select(ConversationRow.data, ConversationRow.expires_at).where(ConversationRow.id == session_id)).first()
+            row = s.connection().execute(self._select, {"sid": session_id}).first()
         if row is None:
             return None, None
         data, live = row[0], row[1] > self.clock()

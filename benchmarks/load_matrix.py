@@ -5,11 +5,12 @@ number of guides. Writes benchmarks/results-load.json and prints a Markdown tabl
 Deployments: ``sqlite-1`` (one worker, embedded SQLite, no Redis), ``postgres-1`` and ``postgres-2``
 (one or two workers on one PostgreSQL and one Redis). Guides: 40 (the samples) or N synthetic
 district variants (benchmarks/understanding.py), whose e5 passage index is built once into --cache
-(resumable; ~40 minutes for 10,000 on 2 busy cores) before any worker starts.
+(resumable; more than an hour for 10,000 on 2 busy cores) before any worker starts.
 
     .venv/bin/python -m benchmarks.load_matrix --data data --postgres postgresql+psycopg2://... --redis redis://127.0.0.1:6379/7
         [--deployments sqlite-1 postgres-1 postgres-2] [--guides 40 10000] [--cache DIR]
-        [--visitors 200] [--duration 90] [--closed-visitors 20] [--rounds 5] [--out benchmarks/results-load.json] [--merge]
+        [--visitors 200] [--duration 90] [--closed-visitors 20] [--rounds 5] [--modes open closed] [--repeat 1]
+        [--out benchmarks/results-load.json] [--merge]
 
 The PostgreSQL database's public schema and the Redis database are EMPTIED before each deployment:
 give ones kept for benchmarks. --data is a data dir with trained models (its SQLite file is not used).
@@ -137,7 +138,8 @@ def deployment(name: str, trained: Path, work: Path, *, guides: int, postgres: s
 
 def run_matrix(trained: Path, *, deployments: list[str], guides: list[int], postgres: str = "", redis_url: str = "",
                cache: Path | None = None, visitors: int = 200, duration: float = 90, think: tuple[float, float] = (10.0, 20.0),
-               closed_visitors: int = 20, rounds: int = 5, warmup: int = 20, log_level: str = "info") -> dict:  # fmt: skip
+               closed_visitors: int = 20, rounds: int = 5, warmup: int = 20, log_level: str = "info",
+               modes: tuple[str, ...] = ("open", "closed"), repeat: int = 1) -> dict:  # fmt: skip
     runs = []
     for n in guides:
         for name in deployments:
@@ -147,7 +149,7 @@ def run_matrix(trained: Path, *, deployments: list[str], guides: list[int], post
                     asyncio.run(load.run(url, mode="closed", visitors=2, rounds=max(1, warmup // 6)))
                 kind, count = DEPLOYMENTS[name]
                 base = {"deployment": name, "database": kind, "workers": count, "guides": n}
-                for mode in ("open", "closed"):
+                for mode in [m for m in modes for _ in range(repeat)]:  # repeated: how stable the figures are
                     result = asyncio.run(load.run(url, mode=mode, visitors=visitors if mode == "open" else closed_visitors,
                                                   duration=duration, rounds=rounds, think=think))  # fmt: skip
                     runs.append({**base, **result})
@@ -156,11 +158,11 @@ def run_matrix(trained: Path, *, deployments: list[str], guides: list[int], post
 
 
 def table(results: dict) -> str:
-    head = "| deployment | guides | mode | visitors | requests/s | p50 ms | p95 ms | p99 ms | errors | load avg |\n|---|---|---|---|---|---|---|---|---|---|\n"
+    head = "| deployment | guides | mode | visitors | requests/s | p50 ms | p95 ms | p99 ms | errors | load average (1 min) before → after |\n|---|---|---|---|---|---|---|---|---|---|\n"
     rows = []
     for r in results["runs"]:
         mode = f"open, think {r['think_s'][0]:g}-{r['think_s'][1]:g} s" if r["mode"] == "open" else f"closed, {r['rounds']} rounds"
-        loadavg = "/".join(f"{x:.1f}" for x in (r.get("load_after") or [])[:1] + (r.get("load_before") or [])[:1])
+        loadavg = " → ".join(f"{x[0]:.1f}" for x in (r.get("load_before"), r.get("load_after")) if x)
         rows.append(f"| {r['deployment']} | {r['guides']:,} | {mode} | {r['visitors']} | {r['requests_per_s']} | {r['p50_ms']} | {r['p95_ms']} | "
                     f"{r['p99_ms']} | {r['errors']} / {r['requests']} | {loadavg} |")  # fmt: skip
     return head + "\n".join(rows)
@@ -179,6 +181,8 @@ def main() -> None:
     parser.add_argument("--think", type=float, nargs=2, default=(10.0, 20.0))
     parser.add_argument("--closed-visitors", type=int, default=20)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--modes", nargs="+", choices=("open", "closed"), default=["open", "closed"])
+    parser.add_argument("--repeat", type=int, default=1, help="runs of each mode per deployment")
     parser.add_argument("--warmup", type=int, default=20, help="messages sent before measuring (first answers load lazily)")
     parser.add_argument("--merge", action="store_true", help="keep --out's other runs (replace only the deployments and guides run now)")
     parser.add_argument("--log-level", default="info", help="the workers' (info: uvicorn's access log on, as in production)")
@@ -188,7 +192,8 @@ def main() -> None:
         raise SystemExit("nginx is needed (apt-get install nginx)")
     results = run_matrix(args.data.resolve(), deployments=args.deployments, guides=args.guides, postgres=args.postgres, redis_url=args.redis,
                          cache=args.cache, visitors=args.visitors, duration=args.duration, think=tuple(args.think),
-                         closed_visitors=args.closed_visitors, rounds=args.rounds, warmup=args.warmup, log_level=args.log_level)  # fmt: skip
+                         closed_visitors=args.closed_visitors, rounds=args.rounds, warmup=args.warmup, log_level=args.log_level,
+                         modes=tuple(args.modes), repeat=args.repeat)  # fmt: skip
     if args.merge and args.out.exists():
         fresh = {(r["deployment"], r["guides"]) for r in results["runs"]}
         kept = [r for r in json.loads(args.out.read_text(encoding="utf-8"))["runs"] if (r["deployment"], r["guides"]) not in fresh]

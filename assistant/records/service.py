@@ -6,7 +6,7 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as DBSession
 
@@ -18,19 +18,18 @@ from assistant.records.models import ChatLogRow, RatingRow
 
 LOW_RATING = 2
 REVIEW_CONFIDENCE = 0.5
+_LOG_INSERT = insert(ChatLogRow)
 
 
 def log_reply(db: DBSession, *, reply: Any, channel: str, message_id: str | None = None) -> str:
     message_id = message_id or secrets.token_hex(8)
     review = reply.kind in ("no_match", "out_of_scope") or (reply.kind == "clarify") or (reply.kind == "answer" and reply.confidence < REVIEW_CONFIDENCE)
-    db.add(
-        ChatLogRow(
-            message_id=message_id, session_id=reply.session_id, channel=channel, lang=reply.lang, text=mask(clean_text(reply.text)),
-            intent=reply.intent, service_id=reply.service, confidence=reply.confidence, kind=reply.kind,
-            handoff=reply.handoff, needs_review=review and reply.intent not in ("greet", "goodbye"), trace=mask_data(reply.trace),
-        )
-    )  # fmt: skip
-    db.flush()
+    # a plain INSERT (no ORM unit of work): one per message, and nothing reads the row back here
+    db.connection().execute(_LOG_INSERT, {
+        "message_id": message_id, "session_id": reply.session_id, "channel": channel, "lang": reply.lang, "text": mask(clean_text(reply.text)),
+        "intent": reply.intent, "service_id": reply.service, "confidence": reply.confidence, "kind": reply.kind,
+        "handoff": reply.handoff, "needs_review": review and reply.intent not in ("greet", "goodbye"), "trace": mask_data(reply.trace),
+    })  # fmt: skip
     return message_id
 
 
