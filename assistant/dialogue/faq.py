@@ -20,8 +20,11 @@ GUIDE_SURE, GUIDE_SURE_OVERLAP = 0.75, 0.6  # ... unless it is this near: then i
 GUIDE_SAME_WORDS, GUIDE_SAME_WORDS_MIN = 0.75, 0.6  # ... or nearly all its words are the question's
 
 
-def sure(match: FaqMatch) -> bool:
-    return (match.score >= GUIDE_SURE and match.overlap >= GUIDE_SURE_OVERLAP) or (match.overlap >= GUIDE_SAME_WORDS and match.score >= GUIDE_SAME_WORDS_MIN)
+def sure(match: FaqMatch, *, same_words: bool = True) -> bool:
+    """``same_words`` off for a bare follow-up (要多少钱): its few words lie inside many FAQs, so
+    the overlap, taken over the shorter side, says nothing of which FAQ it is."""
+    near = match.score >= GUIDE_SURE and match.overlap >= GUIDE_SURE_OVERLAP
+    return near or (same_words and match.overlap >= GUIDE_SAME_WORDS and match.score >= GUIDE_SAME_WORDS_MIN)
 
 
 def hall_match(matches: list[FaqMatch], *, in_context: bool, asked: bool, unmatched: bool = False) -> FaqMatch | None:

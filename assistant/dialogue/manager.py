@@ -288,7 +288,7 @@ class Dialogue:
     def _guide_faq(self, session: Session, text: str, intent: str, gid: str, conf: float, trace: dict[str, Any], *, sure_only: bool = False, scores: dict[str, float] | None = None) -> Reply | None:
         """The guide's own FAQ when the question is one of them (and asks the same kind of thing)."""
         match = guide_match(self.understanding.faq_matches(text, guide_id=gid, hall=False, min_overlap=GUIDE_MIN_OVERLAP))
-        if match is None or not (faq_sure(match) or (not sure_only and same_kind(intent, scores or {}, self.understanding.faq_intents(match)))):
+        if match is None or not (faq_sure(match, same_words=not sure_only) or (not sure_only and same_kind(intent, scores or {}, self.understanding.faq_intents(match)))):
             return None
         guide = self.kb.guides[gid]
         answer = compose_faq(match, guide, session.lang)
