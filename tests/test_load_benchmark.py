@@ -63,7 +63,11 @@ class FakeServer:
 
 
 def run(server: FakeServer, **kw) -> dict:
-    return asyncio.run(load.run("http://fake", transport=server.transport(), **kw))
+    # in a thread of its own: an earlier test in the same process may have left an event loop running here
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, load.run("http://fake", transport=server.transport(), **kw)).result()
 
 
 def test_open_loop_follow_ups_carry_the_issued_session_id() -> None:
