@@ -38,6 +38,14 @@ def browser() -> Iterator[object]:
         b.close()
 
 
+@pytest.fixture
+def context(browser):
+    """A desktop page in Chinese (a test file needing another size defines its own)."""
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    yield ctx
+    ctx.close()
+
+
 def npm_file(tmp_path_factory, package: str, version: str, path: str) -> Path:
     """A file of an npm package, fetched with `npm pack` at test time into tests/.artifacts (never committed)."""
     cache = ARTIFACTS / f"{package}-{version}" / "package" / path

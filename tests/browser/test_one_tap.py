@@ -8,13 +8,6 @@ from assistant.dialogue.words import say
 pytestmark = pytest.mark.timeout(300)
 
 
-@pytest.fixture
-def context(browser):
-    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    yield ctx
-    ctx.close()
-
-
 def last_bot(page):
     return page.locator(".ha-bot").last
 

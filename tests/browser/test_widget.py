@@ -10,13 +10,6 @@ from tests.server.conftest import STAFF
 pytestmark = pytest.mark.timeout(300)
 
 
-@pytest.fixture
-def context(browser):
-    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    yield ctx
-    ctx.close()
-
-
 def ask(page, text):
     page.fill("#ha-input", text)
     page.press("#ha-input", "Enter")
