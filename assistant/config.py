@@ -37,7 +37,7 @@ class Settings(BaseSettings):
     session_store: str = "database"  # database (a restart or another worker continues) | memory (one process)
     staff_session_hours: float = 8
     trusted_proxies: str = ""  # comma-separated addresses/networks whose X-Forwarded-For is believed
-    handoff_limit_per_hour: int = 10  # tickets one address may open (REST handoff)
+    handoff_limit_per_hour: int = 10  # tickets one address may open an hour, on every channel (counted by the service)
     login_free_attempts: int = 5  # wrong passwords per account before backoff starts (20x that per address)
     login_concurrent_checks: int = 2  # argon2 verifications at once; the rest wait without a thread
     max_body_bytes: int = 64 * 1024  # request bodies; uploads under /api/v1/admin/ get max_upload_bytes

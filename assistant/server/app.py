@@ -82,7 +82,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         set_public_numbers(n for g in eng.kb.guides.values() for n in (g.phone, g.complaint_phone))
         app.state.assistant = AppState(
             settings, db, eng, assistant, hub, make_limiter(rate_limit, 60, settings.redis_url, name="messages"), rebuilder,
-            handoffs=handoffs, proxies=proxies, sockets=make_limiter(rate_limit, 60, settings.redis_url, name="sockets"),
+            proxies=proxies, sockets=make_limiter(rate_limit, 60, settings.redis_url, name="sockets"),
             logins=LoginGuard(free_attempts=settings.login_free_attempts, concurrent=settings.login_concurrent_checks),
             binding=binding, origins=origins,
         )  # fmt: skip

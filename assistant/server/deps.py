@@ -31,7 +31,6 @@ class AppState:
     hub: Hub
     limiter: RateLimiter | RedisRateLimiter  # messages per address and minute, every channel
     rebuilder: Rebuilder
-    handoffs: RateLimiter | RedisRateLimiter = field(default_factory=lambda: RateLimiter(10, 3600))  # tickets per address and hour (the service counts them)
     sockets: RateLimiter | RedisRateLimiter = field(default_factory=lambda: RateLimiter(60, 60))  # new WebSocket/socket.io connections per address and minute
     binding: Binding = field(default_factory=lambda: Binding(secrets.token_urlsafe(48)))  # conversation tokens
     origins: Origins = field(default_factory=lambda: Origins(()))  # pages that may open a live connection
