@@ -179,7 +179,8 @@ def train(kb: Knowledge, nlu_path: Path, model_dir: Path, *, base_encoder: Path 
     if base_encoder is not None and not (base_encoder / "modules.json").exists():
         raise FileNotFoundError(f"{base_encoder} is not a sentence-transformers model directory (no modules.json)")
     encoder = open_encoder(base_encoder)
-    store = VectorStore((cache_dir or model_dir.parent / "cache") / "vectors.sqlite")
+    cache = cache_dir or model_dir.parent / "cache"
+    store = VectorStore(cache / "vectors.sqlite")
     texts = [normalize(e.text) for e in examples]
     passages = {gid: guide_passages(g, kb) for gid, g in kb.guides.items()}
     pairs = [(texts[i], normalize(kb.guides[e.service].name)) for i, e in enumerate(examples) if e.service in kb.guides]
@@ -207,10 +208,9 @@ def train(kb: Knowledge, nlu_path: Path, model_dir: Path, *, base_encoder: Path 
     vectors = encoder.finish(np.stack([query_raw[t] for t in texts]))
     # an example without a marked service (negatives) is masked as a question is at inference, so a
     # gap's name holding a service word (台湾通行证) is learned as the model will see it
-    lexicon = Lexicon.from_knowledge(kb, cache_dir or model_dir.parent / "cache")
+    lexicon = Lexicon.from_knowledge(kb, cache)
     residuals = [normalize(e.residual) if e.span else lexicon.mark_service(t) for e, t in zip(examples, texts)]
     labels = [e.intent for e in examples]
-    cache = cache_dir or model_dir.parent / "cache"
     with ThreadPoolExecutor(2) as pool:  # two independent fits; the solver's numpy work runs in parallel
         full_job = pool.submit(cached_intent_model, residuals, labels, vectors, cache)
         lexical_job = pool.submit(cached_intent_model, residuals, labels, np.zeros((len(texts), 0), dtype=np.float32), cache)
@@ -219,7 +219,7 @@ def train(kb: Knowledge, nlu_path: Path, model_dir: Path, *, base_encoder: Path 
     lexical_intents.save(model_dir / "intent-lexical")
 
     log("[3/3] fitting the confidence calibration")
-    retriever = Retriever(kb, encoder, cache_dir=cache_dir or model_dir.parent / "cache")
+    retriever = Retriever(kb, encoder, cache_dir=cache)
     understanding = Understanding(kb, retriever, intents, Calibrator([0.0] * 8, 0.0))
     rows, lexical_rows, labels_ok, lexical_ok, full_hits = [], [], [], [], []
     # questions whose service is known (or none at all); texts and vectors are already computed above
