@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from assistant.kb.source import Knowledge
 from assistant.understanding.nlu_data import SERVICE_MARK
-from assistant.understanding.sounds import SoundIndex, word_runs
+from assistant.understanding.sounds import SoundIndex, cached, cut, word_runs
 from assistant.understanding.text import is_plain_name, normalize
 
 
@@ -60,34 +62,43 @@ class Lexicon:
         others = [w for w in (*lex.canonical, *lex.canonical.values(), *lex.event_names) if not w.isascii() and len(w) >= 3]
         lex.sounds = SoundIndex.of(plain, others, cache_dir)
         lex.name_index, lex.event_index = Surfaces(lex.names), Surfaces(lex.event_names)
-        tokenizer = None
-        if cache_dir is not None and plain:  # the names cut with the dictionary cut to them, not jieba's whole one
-            from assistant.understanding.lexical import make_tokenizer
-
-            tokenizer = make_tokenizer(set(), plain, cache_dir)
-        lex._find_neighbours(tokenizer)
+        lex._find_neighbours(plain, cache_dir)
         return lex
 
-    def _find_neighbours(self, tokenizer=None, min_len: int = 3) -> None:  # type: ignore[no-untyped-def]
+    def _find_neighbours(self, plain: list[str], cache_dir: Path | None, min_len: int = 3) -> None:
         """A word of three characters or more (a thing: 身份证, 养老金) in the plain names of two guides or
         more, and no name itself (a name already decides); kept where at least two of the guides add
-        words of their own to it (补, 临时, 认证): those words tell them apart."""
-        words_of = {gid: [[w for w in word_runs(n, tokenizer) if w in _tokens(n, tokenizer)] for n in names] for gid, names in self.plain_names_of.items()}
-        holders: dict[str, set[str]] = {}
-        for gid, names in words_of.items():
-            for tokens in names:
-                for w in tokens:
-                    if len(w) >= min_len and w not in self.names and _is_cjk(w):
-                        holders.setdefault(w, set()).add(gid)
-        for stem, ids in holders.items():
-            if len(ids) < 2:
-                continue
-            added = {gid: {w for tokens in words_of[gid] if stem in tokens for w in tokens if w != stem and _is_cjk(w) and w not in _WEAK} for gid in ids}
-            own = {gid: words - set().union(*(added[o] for o in ids if o != gid)) for gid, words in added.items()}
-            if sum(1 for words in own.values() if words) >= 2:
-                self.neighbours[stem] = ids
-                for gid, words in own.items():
-                    self.cues[(stem, gid)] = words
+        words of their own to it (补, 临时, 认证): those words tell them apart. Kept by content in the
+        cache dir (with this file's code), so a start does not cut every name again."""
+
+        def build() -> dict[str, Any]:
+            tokenizer = None
+            if cache_dir is not None and plain:  # the names cut with the dictionary cut to them, not jieba's whole one
+                from assistant.understanding.lexical import make_tokenizer
+
+                tokenizer = make_tokenizer(set(), plain, cache_dir)
+            words_of = {gid: [[w for w in word_runs(n, tokenizer) if w in cut(n, tokenizer)] for n in names] for gid, names in self.plain_names_of.items()}
+            holders: dict[str, set[str]] = {}
+            for gid, names in words_of.items():
+                for tokens in names:
+                    for w in tokens:
+                        if len(w) >= min_len and w not in self.names and _is_cjk(w):
+                            holders.setdefault(w, set()).add(gid)
+            neighbours, cues = {}, []
+            for stem, ids in holders.items():
+                if len(ids) < 2:
+                    continue
+                added = {gid: {w for tokens in words_of[gid] if stem in tokens for w in tokens if w != stem and _is_cjk(w) and w not in _WEAK} for gid in ids}
+                own = {gid: words - set().union(*(added[o] for o in ids if o != gid)) for gid, words in added.items()}
+                if sum(1 for words in own.values() if words) >= 2:
+                    neighbours[stem] = sorted(ids)
+                    cues += [[stem, gid, sorted(words)] for gid, words in own.items()]
+            return {"neighbours": neighbours, "cues": cues}
+
+        code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+        found = cached("neighbours", [code, min_len, self.plain_names_of, sorted(self.names)], cache_dir, build)
+        self.neighbours = {stem: set(ids) for stem, ids in found["neighbours"].items()}
+        self.cues = {(stem, gid): set(words) for stem, gid, words in found["cues"]}
 
     def neighbour(self, text: str, candidates: list[str]) -> tuple[str, list[str]] | None:
         """Near neighbours in ``text`` when it names no service: ("told", [guide]) when the words said
@@ -168,14 +179,6 @@ class Lexicon:
 
 # one-character words that say nothing of which neighbour is meant (every question has them)
 _WEAK = set("了的被没来到年审上新权证办理")
-
-
-def _tokens(name: str, tokenizer=None) -> list[str]:  # type: ignore[no-untyped-def]
-    if tokenizer is None:
-        import jieba  # its full dictionary, when no cut one is given
-
-        tokenizer = jieba.dt
-    return list(tokenizer.cut(name))
 
 
 def _is_cjk(word: str) -> bool:

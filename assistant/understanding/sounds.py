@@ -40,7 +40,7 @@ def syllables(text: str) -> list[str]:
     return out + list(text[pos:])
 
 
-def _cut(text: str, tokenizer=None) -> list[str]:  # type: ignore[no-untyped-def]
+def cut(text: str, tokenizer=None) -> list[str]:  # type: ignore[no-untyped-def]
     if tokenizer is None:
         import jieba  # its full dictionary, loaded on first use
 
@@ -51,13 +51,13 @@ def _cut(text: str, tokenizer=None) -> list[str]:  # type: ignore[no-untyped-def
 def word_runs(name: str, tokenizer=None) -> list[str]:  # type: ignore[no-untyped-def]
     """Runs of consecutive whole words of ``name`` (营业执照/补领/换发 -> 营业执照补领, 补领换发 ...).
     ``tokenizer``: one that segments the names as jieba's full dictionary does (lexical's cut one)."""
-    words = _cut(name, tokenizer)
+    words = cut(name, tokenizer)
     return ["".join(words[i:j]) for i in range(len(words)) for j in range(i + 1, len(words) + 1)]
 
 
 def _bounds(text: str) -> set[int]:
     bounds, pos = {0}, 0
-    for token in _cut(text):
+    for token in cut(text):
         pos += len(token)
         bounds.add(pos)
     return bounds
@@ -101,7 +101,7 @@ def sound_table(names: list[str]) -> dict:
     return {"sounds": sounds, "chars": {s: "".join(sorted(c)) for s, c in sorted(chars.items())}}
 
 
-def _cached(what: str, inputs: object, cache_dir: Path | None, build):  # type: ignore[no-untyped-def]
+def cached(what: str, inputs: object, cache_dir: Path | None, build):  # type: ignore[no-untyped-def]
     """build() once per content of ``inputs`` and library versions, kept as JSON in the cache dir."""
     if cache_dir is None:
         return build()
@@ -157,8 +157,8 @@ class SoundIndex:
             tokenizer = make_tokenizer(set(), plain, cache_dir) if cache_dir is not None and plain else None
             return heard_names(plain, others, tokenizer)
 
-        names = _cached("sound-names", [plain, others], cache_dir, heard)
-        return cls(names, table=_cached("sound-table", names, cache_dir, lambda: sound_table(names)))
+        names = cached("sound-names", [plain, others], cache_dir, heard)
+        return cls(names, table=cached("sound-table", names, cache_dir, lambda: sound_table(names)))
 
     def might_respell(self, text: str) -> bool:
         """False when no span of ``text`` can sound like a name that it is not while sharing a character
