@@ -36,19 +36,10 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks import load  # noqa: E402
 from tests.utils.cluster import Nginx, Worker, copy_data_dir, worker_env  # noqa: E402
+from tests.utils.postgres import reset_postgres  # noqa: E402
 
 DEPLOYMENTS = {"sqlite-1": ("sqlite", 1), "postgres-1": ("postgresql", 1), "postgres-2": ("postgresql", 2)}
 OUT = ROOT / "benchmarks" / "results-load.json"
-
-
-def reset_postgres(url: str) -> None:
-    from sqlalchemy import create_engine, text
-
-    engine = create_engine(url)
-    with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
 
 
 def synthetic_knowledge(n: int):  # type: ignore[no-untyped-def]

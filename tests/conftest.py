@@ -7,11 +7,11 @@ from typing import Iterator
 
 import httpx
 import pytest
-from sqlalchemy import create_engine, text
 
 from assistant.db import Database
 from assistant.accounts.service import add_user
 from tests.utils.live import USERS, start_server
+from tests.utils.postgres import reset_postgres
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,12 +35,6 @@ def _postgres_url() -> str | None:
     return url.strip() if url else None
 
 
-def _reset_postgres(url: str) -> None:
-    engine = create_engine(url)
-    with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -52,7 +46,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     url = _postgres_url()
     if not url:
         pytest.skip("no PostgreSQL: set ASSISTANT_TEST_POSTGRES_URL (./test does)")
-    _reset_postgres(url)
+    reset_postgres(url)
     yield url
 
 

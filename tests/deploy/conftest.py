@@ -11,7 +11,8 @@ import pytest
 
 from assistant.db import Database
 from assistant.accounts.service import add_user
-from tests.conftest import _postgres_url, _reset_postgres, required
+from tests.conftest import _postgres_url, required
+from tests.utils.postgres import reset_postgres
 from tests.utils.cluster import Nginx, Worker, copy_data_dir, worker_env
 from tests.utils.live import STAFF
 
@@ -38,7 +39,7 @@ def cluster(trained_settings, tmp_path_factory):
     if not shutil.which("nginx"):
         required("nginx (apt-get install nginx; scripts/setup --dev does)", "ASSISTANT_REQUIRE_REDIS")
     pg, redis_url = services()
-    _reset_postgres(pg)
+    reset_postgres(pg)
     work = tmp_path_factory.mktemp("cluster")
     env = worker_env(copy_data_dir(Path(trained_settings.data_dir), work / "data"), pg, redis_url)
     workers = [Worker(env, work, "worker-a"), Worker(env, work, "worker-b")]

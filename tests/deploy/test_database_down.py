@@ -12,7 +12,8 @@ import pytest
 from assistant.db import Database
 from assistant.engine import Engine
 from assistant.sessions import DatabaseSessionStore
-from tests.conftest import _postgres_url, _reset_postgres, required
+from tests.conftest import _postgres_url, required
+from tests.utils.postgres import reset_postgres
 from tests.utils.live import start_server
 from tests.utils.tcpproxy import TcpProxy
 
@@ -24,7 +25,7 @@ def cut(trained_settings, engine):
     url = _postgres_url()
     if not url:
         required("PostgreSQL: set ASSISTANT_TEST_POSTGRES_URL", "ASSISTANT_REQUIRE_POSTGRES")
-    _reset_postgres(url)
+    reset_postgres(url)
     parts = urlsplit(url)
     proxy = TcpProxy(parts.hostname or "127.0.0.1", parts.port or 5432)
     via = urlunsplit(parts._replace(netloc=f"{parts.username}:{parts.password}@127.0.0.1:{proxy.port}"))

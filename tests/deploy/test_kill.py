@@ -12,7 +12,8 @@ import httpx
 import pytest
 from sqlalchemy import create_engine, text
 
-from tests.conftest import _postgres_url, _reset_postgres, required
+from tests.conftest import _postgres_url, required
+from tests.utils.postgres import reset_postgres
 from tests.utils.cluster import Worker, copy_data_dir, worker_env
 
 pytestmark = pytest.mark.slow
@@ -72,7 +73,7 @@ def test_kill_9_loses_nothing_acknowledged(trained_settings, tmp_path: Path, bac
         url = _postgres_url()
         if not url:
             required("PostgreSQL: set ASSISTANT_TEST_POSTGRES_URL", "ASSISTANT_REQUIRE_POSTGRES")
-        _reset_postgres(url)
+        reset_postgres(url)
     else:
         url = f"sqlite:///{tmp_path / 'hall.db'}"
     env = worker_env(copy_data_dir(Path(trained_settings.data_dir), tmp_path / "data"), url)
