@@ -62,12 +62,17 @@ class FakeServer:
         return httpx.ASGITransport(app=app)
 
 
-def run(server: FakeServer, **kw) -> dict:
-    # in a thread of its own: an earlier test in the same process may have left an event loop running here
+def in_own_loop(make_coroutine) -> dict:  # type: ignore[no-untyped-def]
+    """Run in a thread of its own: an earlier test in the same process may have left an event loop
+    running in this one (asyncio.run then refuses)."""
     from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, load.run("http://fake", transport=server.transport(), **kw)).result()
+        return pool.submit(lambda: asyncio.run(make_coroutine())).result()
+
+
+def run(server: FakeServer, **kw) -> dict:
+    return in_own_loop(lambda: load.run("http://fake", transport=server.transport(), **kw))
 
 
 def test_open_loop_follow_ups_carry_the_issued_session_id() -> None:
@@ -107,7 +112,7 @@ def test_an_unreachable_server_is_an_error_not_a_crash() -> None:
             return httpx.Response(200, json={})
         return refuse(request)
 
-    out = asyncio.run(load.run("http://fake", transport=httpx.MockTransport(handler), mode="closed", visitors=2, rounds=1))
+    out = in_own_loop(lambda: load.run("http://fake", transport=httpx.MockTransport(handler), mode="closed", visitors=2, rounds=1))
     # every message of both conversations was tried (a follow-up goes without a session id) and failed
     assert out["answered"] == 0 and out["errors"] == out["requests"] >= 4 and out["error_kinds"] == {"ConnectError": out["errors"]}
 
