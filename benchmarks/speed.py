@@ -160,7 +160,7 @@ def retrain(data: Path) -> dict:
     guide has, and the generator's shared random stream then picks other names for every later guide,
     so most questions are new texts to encode; see README)."""
     from assistant.kb.source import load_knowledge
-    from assistant.understanding.model import train
+    from assistant.understanding.pipeline import train
     from assistant.understanding.nlu_data import generate_nlu, load_yaml, write_nlu
 
     out: dict = {}

@@ -27,7 +27,7 @@ def test_committed_training_data_is_current_and_complete(tmp_path):
 
 
 def test_keywords_that_carry_a_question_are_not_service_names_for_the_intent_model():
-    from assistant.understanding.lexicon import Lexicon
+    from assistant.understanding.names import Lexicon
 
     kb, _ = load_knowledge(KNOWLEDGE)
     lexicon = Lexicon.from_knowledge(kb)

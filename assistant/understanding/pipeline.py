@@ -19,7 +19,7 @@ from assistant.understanding.calibration import Calibrator, features
 from assistant.understanding.e5 import E5, is_bundled, open_encoder, save_bundled
 from assistant.understanding.faq import FaqIndex, FaqMatch
 from assistant.understanding.intent import IntentModel, IntentPrediction
-from assistant.understanding.lexicon import Lexicon
+from assistant.understanding.names import Lexicon
 from assistant.understanding.nlu_data import Example, read_nlu
 from assistant.understanding.rasa_nlu import RasaNLU, service_hint
 from assistant.understanding.retriever import Hit, Retriever, guide_passages
