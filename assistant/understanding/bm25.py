@@ -17,9 +17,9 @@ Counts = tuple[np.ndarray, np.ndarray]  # one document: its distinct term ids (a
 
 def count_terms(tokens: list[str], vocab: dict[str, int]) -> Counts:
     """A document's term ids and counts; its tokens never seen before are added to ``vocab``."""
-    ids = np.fromiter((vocab.setdefault(t, len(vocab)) for t in tokens), dtype=np.int64, count=len(tokens))
+    ids = np.fromiter((vocab.setdefault(t, len(vocab)) for t in tokens), dtype=np.int32, count=len(tokens))
     terms, counts = np.unique(ids, return_counts=True)
-    return terms, counts.astype(np.int64)
+    return terms, counts.astype(np.int32)  # 32 bits: a build keeps these for every document
 
 
 def _by_term(term: np.ndarray) -> np.ndarray:
@@ -49,8 +49,8 @@ class BM25:
         n_terms = max(len(vocab), 1)
         per_doc = np.fromiter((len(t) for t, _ in docs), dtype=np.int64, count=self.size)
         # one row per (document, term) with its count, by document then term
-        term = np.concatenate([t for t, _ in docs]) if docs else np.zeros(0, dtype=np.int64)
-        counts = np.concatenate([c for _, c in docs]) if docs else np.zeros(0, dtype=np.int64)
+        term = np.concatenate([t for t, _ in docs]) if docs else np.zeros(0, dtype=np.int32)
+        counts = np.concatenate([c for _, c in docs]) if docs else np.zeros(0, dtype=np.int32)
         doc = np.repeat(np.arange(self.size, dtype=np.int64), per_doc)
         lengths = np.bincount(doc, weights=counts, minlength=self.size).astype(np.int64)
         df = np.bincount(term, minlength=n_terms)

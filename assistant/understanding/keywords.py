@@ -128,34 +128,60 @@ class Dictionary:
         return {w: f for w, f in found.items() if w.strip() and " " not in w}
 
 
+class WordCounts:
+    """The dictionary words of a set of documents, with how many of the documents hold each: a changed
+    document takes its words out and puts its new ones in, instead of joining every document's again."""
+
+    def __init__(self) -> None:
+        self.keys: frozenset[str] = frozenset()
+        self.held: dict[str, list[int]] = {}  # word -> [documents holding it, its frequency]
+        self.total = 0
+
+    def changed(self, keys: frozenset[str], words_of: dict[str, dict[str, int]]) -> "WordCounts":
+        """These counts for the documents ``keys``; ``words_of`` holds the words of every key added or removed."""
+        out = WordCounts()
+        out.keys, out.total = keys, self.total
+        out.held = {w: list(v) for w, v in self.held.items()}
+        for sign, changed in ((-1, self.keys - keys), (1, keys - self.keys)):
+            for key in changed:
+                for word, freq in words_of[key].items():
+                    entry = out.held.setdefault(word, [0, freq])
+                    entry[0] += sign
+                    if not entry[0]:
+                        del out.held[word]
+        return out
+
+
 def _cut_dictionary(texts: list[str], cache_dir: Path, memo: Memo | None) -> tuple[Path, str]:
     """The word list of the dictionary words in ``texts`` (and the left-out frequency), and its digest.
-    Each text's words come from the memo of the last build, else the cache dir, else the table."""
-    keys = [_key("dag", jieba.__version__, t) for t in texts]
+    With the memo, only the words of the documents added or removed since the last build are read (from
+    the cache dir, or looked up in the dictionary table for a document never seen)."""
+    keys = frozenset(_key("dag", jieba.__version__, t) for t in texts)
+    last: WordCounts = memo.get("dictionary", "words", cache_dir, WordCounts) if memo is not None else WordCounts()
+    if not last.total:
+        last = WordCounts()  # nothing kept: every document is read
+    wanted = list(keys ^ last.keys)
     total_key = _key("total", jieba.__version__)
-    found: dict[str, Any] = {}
+    store = TextStore(cache_dir)
+    found = store.get([*wanted, total_key]) if wanted or not last.total else {}
+    if any(k not in found for k in last.keys - keys):  # a removed document's words are lost: count them all again
+        last, wanted = WordCounts(), list(keys)
+        found = store.get([*wanted, total_key])
+    by_key = {_key("dag", jieba.__version__, t): t for t in texts} if any(k not in found for k in wanted) else {}
+    missing = {k: by_key[k] for k in wanted if k not in found}
+    if missing or (total_key not in found and not last.total):  # only documents never seen before are looked up
+        full = Dictionary(cache_dir)
+        new: dict[str, Any] = {total_key: full.total}
+        for key, t in missing.items():
+            new[key] = full.words_in(t)
+        store.put(new)
+        found.update(new)
+    counts = last.changed(keys, found)
+    counts.total = int(found.get(total_key, last.total))
     if memo is not None:
-        found = {k: memo.get("dag", k, None, lambda: None) for k in dict.fromkeys(keys) if memo.known("dag", k, None)}
-    wanted = [k for k in dict.fromkeys([*keys, total_key]) if k not in found]
-    if wanted:
-        store = TextStore(cache_dir)
-        found.update(store.get(wanted))
-        missing = {k: t for k, t in zip(keys, texts) if k not in found}
-        if missing or total_key not in found:  # only documents never seen before are looked up
-            full = Dictionary(cache_dir)
-            new: dict[str, Any] = {total_key: full.total}
-            for key, t in missing.items():
-                new[key] = full.words_in(t)
-            store.put(new)
-            found.update(new)
-        if memo is not None:
-            for k in wanted:
-                memo.put("dag", k, None, found[k])
-    kept: dict[str, int] = {}
-    for key in dict.fromkeys(keys):
-        kept.update(found[key])
-    lines = [f"{w} {f}" for w, f in sorted(kept.items())]
-    lines.append(f"{FILLER} {max(1, int(found[total_key]) - sum(kept.values()))}")
+        memo.put("dictionary", "words", cache_dir, counts)
+    lines = [f"{w} {f}" for w, (_, f) in sorted(counts.held.items())]
+    lines.append(f"{FILLER} {max(1, counts.total - sum(f for _, f in counts.held.values()))}")
     content = "\n".join(lines) + "\n"
     digest = _key(content)
     path = cache_dir / f"jieba-{digest[:16]}.txt"
