@@ -71,6 +71,14 @@ class FlatIndex:
         return sims[idx], idx
 
 
+def _load(path: Path) -> np.ndarray | None:
+    """The saved array, or None when there is none (another worker's publish may just have removed it)."""
+    try:
+        return np.load(path, allow_pickle=False)
+    except FileNotFoundError:
+        return None
+
+
 class Retriever:
     """Built from nothing, or from the last build (``previous``): then only the guides that changed are
     segmented, counted and encoded again, the BM25 postings are put together from each document's
@@ -78,6 +86,7 @@ class Retriever:
     the same (tests/understanding/test_incremental_index.py)."""
 
     vector_store: VectorStore | None = None  # set when the semantic index is built with a cache dir
+    passages_file: Path | None = None  # the finished passage vectors of this build, kept in the cache dir
 
     def __init__(self, kb: Knowledge, encoder: Encoder | None, *, cache_dir: Path | None = None, progress: Progress | None = None,
                  previous: "Retriever | None" = None) -> None:  # fmt: skip
@@ -104,6 +113,9 @@ class Retriever:
         self.index: FlatIndex | None = None
         if encoder is not None:
             self._build_semantic(cache_dir, progress)
+            last = previous.passages_file if previous is not None else None
+            if last is not None and last != self.passages_file:  # one 30 MB file per publish at 10,000 guides otherwise
+                last.unlink(missing_ok=True)  # (whoever loaded it holds it in memory; a start without it reads the store)
         memo.done()
 
     def _build_semantic(self, cache_dir: Path | None, progress: Progress | None) -> None:
@@ -116,12 +128,13 @@ class Retriever:
         # "per guide": each guide's passages are finished (adapter, norm) as one block, in a fresh build
         # and in an update alike, so a block kept from the last build has the bits a fresh one would
         key = hashlib.sha256(json.dumps(["per guide", texts], ensure_ascii=False).encode() + encoder.key).hexdigest()[:16]
-        cached = cache_dir / f"passages-{key}.npy" if cache_dir else None
+        cached = self.passages_file = cache_dir / f"passages-{key}.npy" if cache_dir else None
         # the content-keyed store of e5 vectors, also for other indexes of this knowledge (FAQ questions)
         self.vector_store = store = VectorStore(cache_dir / "vectors.sqlite") if cache_dir else None
         inputs = [(tuple(ps), encoder.key) for ps in passages]
-        if cached is not None and cached.exists():  # the same passages and the same encoder: nothing to do
-            self.index = FlatIndex(np.load(cached, allow_pickle=False))
+        loaded = _load(cached) if cached is not None else None
+        if loaded is not None:  # the same passages and the same encoder: nothing to do
+            self.index = FlatIndex(loaded)
             bounds = np.cumsum(counts)[:-1]
             for gid, block, given in zip(self.ids, np.split(self.index.vectors, bounds), inputs):
                 memo.put("vectors", gid, given, block)

@@ -122,3 +122,14 @@ def test_the_last_builds_values_are_let_go(kb, encoder, tmp_path):
         current = Retriever(edited(kb, "passport", summary=f"第{n}次修改"), encoder, cache_dir=tmp_path, previous=current)
     assert len(current.memo) == size
     assert current.memo._old == {}
+
+
+def test_an_update_replaces_the_last_builds_passage_file(kb, encoder, tmp_path):
+    """One finished-vector file per build is kept, not one per publish; a build whose file is gone reads
+    the vector store instead (another worker's publish may remove it while this one starts)."""
+    before = Retriever(kb, encoder, cache_dir=tmp_path)
+    after = Retriever(edited(kb, "passport", summary="护照"), encoder, cache_dir=tmp_path, previous=before)
+    assert [p.name for p in tmp_path.glob("passages-*.npy")] == [after.passages_file.name]
+    after.passages_file.unlink()
+    again = Retriever(after.kb, encoder, cache_dir=tmp_path)
+    assert_same(again, after, QUERIES[:3])
