@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import shutil
 import time
 from collections import Counter
@@ -20,7 +21,7 @@ from assistant.understanding.e5 import E5, is_bundled, open_encoder, save_bundle
 from assistant.understanding.faq import FaqIndex, FaqMatch
 from assistant.understanding.intent import IntentModel, IntentPrediction
 from assistant.understanding.names import Lexicon
-from assistant.understanding.nlu_data import Example, read_nlu
+from assistant.understanding.nlu_data import SERVICE_MARK, Example, read_nlu
 from assistant.understanding.rasa_nlu import RasaNLU, service_hint
 from assistant.understanding.retriever import Hit, Retriever, guide_passages
 from assistant.understanding.shortcut import Shortcut, choose_limits, fold_of, out_of_fold
@@ -29,6 +30,7 @@ from assistant.understanding.vectors import Progress, VectorStore, raw_vectors
 
 LEXICAL = ("word", "char", "name")  # the channels that need no model call
 NO_VECTOR = np.zeros(0, dtype=np.float32)
+PIECE = 3  # the shortest run of a name masked for the lexical intent model (二字 runs are 申请, 办理: what is asked)
 
 
 @dataclass
@@ -77,6 +79,18 @@ class Understanding:
             marked = lexicon.mark_near_name(marked, hits[0].guide_id, min_len=3)
         return marked
 
+    def _mark_lexically(self, text: str, hits: list[Hit]) -> str:
+        """``_mark`` for the intent model without the embedding, which cannot read the rest of a service
+        said in pieces (驾驶证 … 换证 for 机动车驾驶证有效期满换证) as the service: every run of PIECE or
+        more characters shared with the retrieved guide's names is masked as well."""
+        marked = self._mark(text, hits)
+        if not hits:
+            return marked
+        lexicon = self.retriever.lexicon
+        while (more := lexicon.mark_near_name(marked, hits[0].guide_id, min_len=PIECE)) != marked:
+            marked = more
+        return re.sub(f"{SERVICE_MARK}+", SERVICE_MARK, marked)
+
     def _decide_lexically(self, norm: str, lexical: dict[str, np.ndarray]) -> tuple[list[Hit], float, IntentPrediction] | None:
         """Hits, confidence and intent from the lexical channels alone, when they are sure enough."""
         shortcut = self.shortcut
@@ -86,7 +100,7 @@ class Understanding:
         confidence = shortcut.calibrator.confidence(hits)
         if not shortcut.takes(confidence):
             return None
-        intent = shortcut.intents.predict(self._mark(norm, hits), NO_VECTOR)
+        intent = shortcut.intents.predict(self._mark_lexically(norm, hits), NO_VECTOR)
         if self.remote is None and not shortcut.takes(confidence, intent):  # with Rasa, this is only its fallback
             return None
         return hits, confidence, intent
@@ -137,7 +151,7 @@ class Understanding:
         """A clause's intent; on the shortcut's path by the lexical intent model when it is sure (as for the
         whole question), else with the clause's embedding."""
         if lexically and self.shortcut is not None:
-            local = self.shortcut.intents.predict(self._mark(clause, hits), NO_VECTOR)
+            local = self.shortcut.intents.predict(self._mark_lexically(clause, hits), NO_VECTOR)
             if local.confidence >= self.shortcut.intent:
                 return local
         vec = self.retriever.embed_query(clause)
@@ -279,7 +293,7 @@ def _shortcut_limits(understanding: Understanding, calibrator: Calibrator, lexic
     rows = []
     for text, vec, (full, lexical), model in zip(texts, vectors, hits, lexical_intents):
         full_intent = understanding.intents.predict(understanding._mark(text, full), vec).intent
-        lexical_intent = model.predict(understanding._mark(text, lexical), NO_VECTOR)
+        lexical_intent = model.predict(understanding._mark_lexically(text, lexical), NO_VECTOR)
         same = bool(full) and bool(lexical) and full[0].guide_id == lexical[0].guide_id and calibrator.confidence(full) >= 0.5 and full_intent == lexical_intent.intent
         rows.append((lexical_calibrator.confidence(lexical), lexical_intent.confidence, same))
     return choose_limits(rows)
