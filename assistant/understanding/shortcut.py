@@ -36,7 +36,7 @@ class Shortcut:
         if not path.exists():
             return None
         limits = json.loads(path.read_text())
-        service, intent = limits.get("service"), limits.get("intent")
+        service, intent = (limits.get("service"), limits.get("intent")) if isinstance(limits, dict) else (None, None)
         if not all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in (service, intent)):
             raise ValueError(f"{path}: expected numeric 'service' and 'intent' limits; run `assistant train`")
         return cls(Calibrator.load(model_dir / "calibration-lexical.json"), IntentModel.load(model_dir / "intent-lexical"), float(service), float(intent))
