@@ -152,6 +152,13 @@ def latency(data: Path, items: list[dict], rounds: int = 3) -> dict:
             report = evaluate(assistant, held)
             result[f"{path.stem}:{label}"] = {k: report[k] for k in ("service_top1", "intent_accuracy", "out_of_scope_precision", "out_of_scope_recall", "materials_complete")}
         understanding.shortcut = shortcut
+    from benchmarks.edges import measure
+
+    shortcut = understanding.shortcut
+    for label in ("with_shortcut", "without_shortcut"):  # the other held-out sets (out of scope, typos, FAQ)
+        understanding.shortcut = shortcut if label == "with_shortcut" else None
+        result[f"edges:{label}"] = {k: v for k, v in measure(assistant).items() if k != "errors"}
+    understanding.shortcut = shortcut
     return result
 
 
@@ -283,10 +290,15 @@ def table(r: dict) -> str:
         k = r["kiosk"]
         rows.append(("embedded kiosk ready", f"{k['ready_s']:.2f} s (CPU {k['ready_cpu_s']:.2f} s, load {k['load']:.1f}; peak {k['peak_rss_mb']:.0f} MB)", "<= 3 s", ""))
     for key, acc in (r.get("latency") or {}).items():
-        if key.endswith(":with_shortcut"):
+        if key.endswith(":with_shortcut") and not key.startswith("edges:"):
             off = r["latency"][key.replace("with_", "without_")]
             fmt = lambda a: f"{a['service_top1']}/{a['intent_accuracy']}/{a['materials_complete']}"  # noqa: E731
             rows.append((f"{key.split(':')[0]} service/intent/materials %", f"{fmt(acc)} (without shortcut {fmt(off)})", "unchanged", ""))
+    if (r.get("latency") or {}).get("edges:with_shortcut"):
+        on, off = r["latency"]["edges:with_shortcut"], r["latency"]["edges:without_shortcut"]
+        keys = ("out_of_scope_precision", "out_of_scope_recall", "service_top1", "intent_accuracy", "typo_service", "faq_answered")
+        fmt = lambda a: "/".join(str(a[k]) for k in keys)  # noqa: E731
+        rows.append(("out-of-scope P/R, its in-scope service/intent, typo, FAQ %", f"{fmt(on)} (without shortcut {fmt(off)})", "unchanged", ""))
     lines = [f"machine: {r['machine']}, load average at start {r['load']:.1f}", "", "| | this assistant | target | Rasa 3.6 (times ours) |", "|---|---|---|---|"]
     return "\n".join(lines + [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows])
 

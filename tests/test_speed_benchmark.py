@@ -29,3 +29,17 @@ def test_the_table_puts_rasas_ready_memory_and_training_beside_ours() -> None:
 def test_without_rasa_its_column_is_empty() -> None:
     text = table(result(None))
     assert "— |" in next(line for line in text.splitlines() if line.startswith("| `assistant serve` ready"))
+
+
+def test_held_out_accuracy_is_shown_with_and_without_the_shortcut_for_every_set() -> None:
+    quality = {"service_top1": 100.0, "intent_accuracy": 98.2, "materials_complete": 90.9}
+    edges = {"out_of_scope_precision": 100.0, "out_of_scope_recall": 97.8, "service_top1": 100.0, "intent_accuracy": 97.0, "typo_service": 100.0, "faq_answered": 97.1}
+    latency = {"questions": 112, "load": 0.4, "p50_ms": 20.0, "p95_ms": 30.0, "cpu_p50_ms": 19.0, "cpu_p95_ms": 29.0, "e5_p50_ms": 18.0, "e5_p95_ms": 27.0,
+               "e5_cpu_p50_ms": 17.0, "e5_cpu_p95_ms": 26.0, "without_e5_p50_ms": 1.2, "without_e5_p95_ms": 2.0, "skipped_share": 0.25,
+               "extra-questions:with_shortcut": quality, "extra-questions:without_shortcut": {**quality, "intent_accuracy": 96.5},
+               "edges:with_shortcut": edges, "edges:without_shortcut": {**edges, "faq_answered": 94.3}}  # fmt: skip
+    text = table({"machine": "2 CPU", "load": 0.4, "latency": latency})
+    rows = {line.split(" | ")[0].strip("| "): line for line in text.splitlines() if line.startswith("| ")}
+    assert "100.0/98.2/90.9 (without shortcut 100.0/96.5/90.9)" in rows["extra-questions service/intent/materials %"]
+    assert "100.0/97.8/100.0/97.0/100.0/97.1 (without shortcut 100.0/97.8/100.0/97.0/100.0/94.3)" in rows["out-of-scope P/R, its in-scope service/intent, typo, FAQ %"]
+    assert "25%" in rows["questions answered without e5"]
