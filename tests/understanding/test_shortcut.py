@@ -153,3 +153,13 @@ def test_a_service_said_in_pieces_is_masked_for_the_lexical_intent_model(underst
     assert understanding._mark("驾驶证到期换证需要什么", hits) == "驾驶证到期换证需要什么"  # no name said exactly
     assert "驾驶证" not in understanding._mark_lexically("驾驶证到期换证需要什么", hits)
     assert understanding._mark_lexically("驾驶证到期换证需要什么", hits).endswith("需要什么")
+
+
+def test_clauses_on_the_shortcut_path_need_no_e5_when_the_lexical_model_is_sure(understanding):
+    understanding.shortcut = with_limits(understanding, NEVER, NEVER)
+    full, called = cold(understanding, "护照怎么办理，要多少钱")
+    assert called and full.aspects == ["ask_process", "ask_fee"]
+    understanding.shortcut = with_limits(understanding, 0.8, 0.5)
+    lexical, called = cold(understanding, "护照怎么办理，要多少钱")
+    assert not called  # neither the question nor its two clauses were embedded
+    assert lexical.aspects == full.aspects and lexical.service == full.service == "passport"
