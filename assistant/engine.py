@@ -14,7 +14,7 @@ from assistant.dialogue.state import Session, SessionStore
 from assistant.kb.source import Knowledge, load_knowledge
 from assistant.kb.store import import_knowledge, load_knowledge_from_db
 from assistant.sessions import DatabaseSessionStore
-from assistant.understanding.model import Understanding, train
+from assistant.understanding.pipeline import Understanding, train
 from assistant.understanding.rasa_nlu import RasaNLU
 from assistant.understanding.vectors import Progress
 

@@ -26,7 +26,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     from assistant.db import Database
     from assistant.engine import Paths, nlu_file
     from assistant.kb.store import load_knowledge_from_db
-    from assistant.understanding.model import train
+    from assistant.understanding.pipeline import train
 
     settings = _settings(args)
     nlu = Path(args.nlu) if args.nlu else nlu_file(settings)

@@ -17,7 +17,7 @@ from assistant.db import Database
 from assistant.engine import Engine
 from assistant.kb.source import Knowledge
 from assistant.kb.store import load_knowledge_from_db
-from assistant.understanding.model import Understanding, train
+from assistant.understanding.pipeline import Understanding, train
 from assistant.understanding.nlu_data import generate_nlu, load_yaml, write_nlu
 
 log = logging.getLogger("assistant.rebuild")

@@ -15,7 +15,7 @@ import numpy as np
 from assistant.kb.source import Knowledge
 from assistant.understanding.e5 import Encoder
 from assistant.understanding.vectors import QueryCache, VectorStore, raw_vectors
-from assistant.understanding.lexicon import Lexicon
+from assistant.understanding.names import Lexicon
 from assistant.understanding.nlu_data import SERVICE_MARK
 from assistant.understanding.text import char_ngrams, normalize
 

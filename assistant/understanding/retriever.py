@@ -13,8 +13,8 @@ import numpy as np
 from assistant.kb.schema import Guide
 from assistant.kb.source import Knowledge
 from assistant.understanding.e5 import Encoder
-from assistant.understanding.lexical import LexicalRetriever, make_tokenizer
-from assistant.understanding.lexicon import Lexicon
+from assistant.understanding.keywords import LexicalRetriever, make_tokenizer
+from assistant.understanding.names import Lexicon
 from assistant.understanding.text import normalize
 from assistant.understanding.vectors import Progress, QueryCache, VectorStore, raw_vectors
 

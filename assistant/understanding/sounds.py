@@ -18,7 +18,7 @@ import re
 from importlib.metadata import version
 from pathlib import Path
 
-from assistant.understanding.lexical import STOPWORDS
+from assistant.understanding.keywords import STOPWORDS
 
 _CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
 MIN_CHARS = 2
@@ -160,7 +160,7 @@ class SoundIndex:
     def of(cls, plain: list[str], others: list[str], cache_dir: Path | None = None) -> "SoundIndex":
         """The index of heard_names(plain, others), its word runs and table kept by content."""
         def heard() -> list[str]:  # the names cut with the dictionary cut to them (no full jieba load)
-            from assistant.understanding.lexical import make_tokenizer
+            from assistant.understanding.keywords import make_tokenizer
 
             tokenizer = make_tokenizer(set(), plain, cache_dir) if cache_dir is not None and plain else None
             return heard_names(plain, others, tokenizer)

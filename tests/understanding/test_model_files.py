@@ -5,7 +5,7 @@ import shutil
 import pytest
 
 from assistant.engine import Paths
-from assistant.understanding.model import Understanding
+from assistant.understanding.pipeline import Understanding
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import pytest
 import yaml
 
 from assistant.kb.source import Knowledge, load_knowledge
-from assistant.understanding import model
+from assistant.understanding import pipeline as model
 from assistant.understanding.e5 import E5
 from assistant.understanding.nlu_data import generate_nlu, read_nlu, write_nlu
 from assistant.understanding.retriever import guide_passages

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from assistant.kb.source import load_knowledge
-from assistant.understanding.lexicon import Lexicon
+from assistant.understanding.names import Lexicon
 from assistant.understanding.sounds import SoundIndex, syllables
 
 KNOWLEDGE = Path(__file__).resolve().parents[2] / "knowledge"

@@ -119,7 +119,7 @@ def test_a_guide_faq_question_asked_again_is_not_encoded_again(small_kb):
     """The FAQ search shares the retriever's query cache: the masked question (□要先登报吗) of a second
     visitor costs no e5 pass, and finds exactly what the first one found."""
     from assistant.understanding.faq import FaqIndex
-    from assistant.understanding.lexicon import Lexicon
+    from assistant.understanding.names import Lexicon
 
     encoder = CountingE5()
     faq = FaqIndex(small_kb, encoder, Lexicon.from_knowledge(small_kb), queries=QueryCache())
@@ -136,7 +136,7 @@ def test_a_guide_faq_question_asked_again_is_not_encoded_again(small_kb):
 def test_a_changed_guide_is_looked_up_in_the_dictionary_table_not_in_jiebas_whole_dictionary(small_kb, tmp_path, monkeypatch):
     import jieba
 
-    from assistant.understanding.lexical import Dictionary
+    from assistant.understanding.keywords import Dictionary
 
     Retriever(small_kb, None, cache_dir=tmp_path)  # builds the table once (per jieba version)
     loaded: list[str | None] = []
@@ -160,7 +160,7 @@ def test_a_changed_guide_is_looked_up_in_the_dictionary_table_not_in_jiebas_whol
 
 def test_an_intent_model_is_reused_only_for_the_same_texts_labels_and_vectors(tmp_path, monkeypatch):
     from assistant.understanding.intent import IntentModel
-    from assistant.understanding.model import cached_intent_model
+    from assistant.understanding.pipeline import cached_intent_model
 
     texts, labels = ["□要带什么", "□多少钱", "□要带哪些材料", "□收费吗"], ["ask_materials", "ask_fee", "ask_materials", "ask_fee"]
     vectors = np.eye(4, 3, dtype=np.float32)

@@ -1,4 +1,4 @@
-"""Lexical retrieval: jieba words + BM25, and character n-grams + BM25 (typos, terse queries)."""
+"""Keyword retrieval: jieba words + BM25, and character n-grams + BM25 (typos, terse queries)."""
 
 from __future__ import annotations
 
