@@ -165,8 +165,9 @@ def latency(data: Path, items: list[dict], rounds: int = 3) -> dict:
 def retrain(data: Path) -> dict:
     """What publishing a changed service name does: regenerate the intent data, train beside the old models.
     Twice: a new name only, and a new name with a new keyword (the keyword changes how many surfaces the
-    guide has, and the generator's shared random stream then picks other names for every later guide,
-    so most questions are new texts to encode; see README)."""
+    guide has; each generated example draws from its own stream, so only that guide's examples change
+    and are encoded; see README). Give --data a dir trained on the current training/data/nlu.yml, or
+    the first retrain also encodes every question regenerated since."""
     from assistant.kb.source import load_knowledge
     from assistant.understanding.pipeline import train
     from assistant.understanding.nlu_data import generate_nlu, load_yaml, write_nlu
