@@ -288,11 +288,17 @@ def cached_intent_model(texts: list[str], labels: list[str], vectors: np.ndarray
 
 def _previous_model(cache_dir: Path, classes: list[str], dim: int, look: int = 4) -> IntentModel | None:
     """The newest cached intent model with these classes and this embedding size (of the last few)."""
-    found = sorted(cache_dir.glob("intent-*/params.json"), key=lambda p: p.stat().st_mtime, reverse=True)
-    for params in found[:look]:
+    def written(params: Path) -> float:
+        try:
+            return params.stat().st_mtime
+        except OSError:  # replaced meanwhile by another fit
+            return 0.0
+
+    done = [p for p in cache_dir.glob("intent-*/params.json") if not p.parent.name.endswith(".partial")]
+    for params in sorted(done, key=written, reverse=True)[:look]:
         try:
             model = IntentModel.load(params.parent)
-        except (OSError, ValueError):  # half written by another process, or damaged: a cold start instead
+        except (OSError, ValueError, EOFError):  # replaced meanwhile, or damaged: a cold start instead
             continue
         if model.aligned(classes, {}, dim) is not None:
             return model

@@ -115,3 +115,26 @@ def test_a_retrain_after_one_new_keyword_encodes_only_the_new_texts(tmp_path, co
     questions = {t for kind, t in new if kind == "query"}
     assert questions <= {normalize(e.text) for e in read_nlu(tmp_path / "b.yml") if e.service == "passport"}
     assert len(questions) < report.examples / 5
+
+
+def test_an_intent_fit_starts_from_the_newest_cached_model_of_its_shape(tmp_path, monkeypatch):
+    import numpy as np
+
+    from assistant.understanding.intent import IntentModel
+
+    texts, labels = ["□要带什么", "□多少钱", "□要带哪些材料", "□收费吗"], ["ask_materials", "ask_fee", "ask_materials", "ask_fee"]
+    first = model.cached_intent_model(texts, labels, np.eye(4, 3, dtype=np.float32), tmp_path)
+    model.cached_intent_model(texts, labels, np.zeros((4, 0), dtype=np.float32), tmp_path)  # newer, another shape
+    (tmp_path / "intent-broken").mkdir()
+    (tmp_path / "intent-broken" / "params.json").write_text("{not json")  # damaged: passed over
+    starts: list = []
+    train = IntentModel.train
+    monkeypatch.setattr(IntentModel, "train", classmethod(lambda cls, *a, start=None, **k: starts.append(start) or train(*a, start=start, **k)))
+    new_texts, new_vectors = [*texts[:3], "□收不收费"], np.eye(4, 3, dtype=np.float32) * 0.9
+    again = model.cached_intent_model(new_texts, labels, new_vectors, tmp_path)
+    assert len(starts) == 1 and starts[0] is not None and np.array_equal(starts[0].coef, first.coef)
+    cold = train(new_texts, labels, new_vectors)  # the same optimum from nothing
+    for text, vec in zip(new_texts, new_vectors):
+        np.testing.assert_allclose(again.predict(text, vec).confidence, cold.predict(text, vec).confidence, atol=1e-3)
+    model.cached_intent_model(texts, ["ask_materials", "ask_fee", "ask_fee", "ask_location"], np.eye(4, 3, dtype=np.float32), tmp_path)
+    assert starts[-1] is None  # other classes: a cold start
