@@ -70,7 +70,8 @@ def questions() -> list[dict]:
 def env_for(data: Path) -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1", "ASSISTANT_DATA_DIR": str(data),
             "ASSISTANT_KNOWLEDGE_DIR": str(ROOT / "knowledge"), "ASSISTANT_TRAINING_DIR": str(ROOT / "training"),
-            "ASSISTANT_RATE_LIMIT_PER_MINUTE": "1000000"}  # fmt: skip
+            "ASSISTANT_RATE_LIMIT_PER_MINUTE": "1000000",
+            "ASSISTANT_HANDOFF_LIMIT_PER_HOUR": "1000000"}  # fmt: skip
 
 
 def serve(data: Path, texts: list[str], answers: int = 1000) -> dict:
