@@ -54,7 +54,7 @@ class Understanding:
 
     def __init__(self, kb: Knowledge, retriever: Retriever, intents: IntentModel, calibrator: Calibrator, shortcut: Shortcut | None = None) -> None:
         self.kb, self.retriever, self.intents, self.calibrator, self.shortcut = kb, retriever, intents, calibrator, shortcut
-        self.faq = FaqIndex(kb, retriever.encoder, retriever.lexicon, retriever.vector_store, retriever.queries)
+        self.faq = FaqIndex(kb, retriever.encoder, retriever.lexicon, retriever.vector_store, retriever.queries, cache_dir=retriever.cache_dir)
         self._faq_intents: dict[str, set[str]] = {}
 
     @classmethod

@@ -66,7 +66,7 @@ class Retriever:
     vector_store: VectorStore | None = None  # set when the semantic index is built with a cache dir
 
     def __init__(self, kb: Knowledge, encoder: Encoder | None, *, cache_dir: Path | None = None, progress: Progress | None = None) -> None:
-        self.kb = kb
+        self.kb, self.cache_dir = kb, cache_dir
         self.ids = list(kb.guides)
         self.position = {gid: i for i, gid in enumerate(self.ids)}
         self.lexicon = Lexicon.from_knowledge(kb, cache_dir)
