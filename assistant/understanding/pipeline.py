@@ -58,16 +58,24 @@ class Understanding:
         self._faq_intents: dict[str, set[str]] = {}
 
     @classmethod
-    def load(cls, kb: Knowledge, model_dir: Path, *, cache_dir: Path | None = None, progress: Progress | None = None) -> "Understanding":
+    def load(cls, kb: Knowledge, model_dir: Path, *, cache_dir: Path | None = None, progress: Progress | None = None,
+             previous: "Understanding | None" = None) -> "Understanding":  # fmt: skip
+        """The models in ``model_dir`` over ``kb``; what ``previous`` built that still holds (see Retriever) is reused."""
         if not (model_dir / "intent" / "params.json").exists():
             raise FileNotFoundError(f"no trained models in {model_dir}: run `assistant train`")
         # training always saves the encoder; without it, e5 would silently serve with an untrained adapter
         if not (model_dir / "encoder" / "modules.json").exists():
             raise FileNotFoundError(f"the trained encoder is missing from {model_dir / 'encoder'}: run `assistant train`")
         encoder = open_encoder(model_dir / "encoder")
-        retriever = Retriever(kb, encoder, cache_dir=cache_dir, progress=progress)
+        retriever = Retriever(kb, encoder, cache_dir=cache_dir, progress=progress, previous=previous.retriever if previous is not None else None)
         intents, calibrator = IntentModel.load(model_dir / "intent"), Calibrator.load(model_dir / "calibration.json")
         return cls(kb, retriever, intents, calibrator, Shortcut.load(model_dir))
+
+    def updated(self, kb: Knowledge, *, cache_dir: Path | None = None, progress: Progress | None = None) -> "Understanding":
+        """The same models over a changed knowledge base: only the changed guides are indexed again.
+        This one is left as it is (it keeps answering until the new one is swapped in)."""
+        retriever = Retriever(kb, self.retriever.encoder, cache_dir=cache_dir, progress=progress, previous=self.retriever)
+        return type(self)(kb, retriever, self.intents, self.calibrator, self.shortcut)
 
     def _mark(self, text: str, hits: list[Hit]) -> str:
         """The question with its service replaced by the placeholder the intent model was trained with."""
