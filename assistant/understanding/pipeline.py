@@ -177,6 +177,21 @@ class TrainReport:
     seconds: float
 
 
+def train_whole(kb: Knowledge, nlu_path: Path, model_dir: Path, *, base_encoder: Path | None = None, cache_dir: Path | None = None, log=print) -> TrainReport:  # type: ignore[no-untyped-def]
+    """train() beside model_dir, then swapped in whole: an interrupted or failed training leaves the old
+    models (or none), never a half-written folder that the next start would take for trained models."""
+    staging = model_dir.with_name(model_dir.name + ".partial")
+    replaced = model_dir.with_name(model_dir.name + ".replaced")
+    shutil.rmtree(staging, ignore_errors=True)
+    report = train(kb, nlu_path, staging, base_encoder=base_encoder, cache_dir=cache_dir or model_dir.parent / "cache", log=log)
+    shutil.rmtree(replaced, ignore_errors=True)
+    if model_dir.exists():
+        model_dir.rename(replaced)
+    staging.rename(model_dir)
+    shutil.rmtree(replaced, ignore_errors=True)
+    return report
+
+
 def train(kb: Knowledge, nlu_path: Path, model_dir: Path, *, base_encoder: Path | None = None, cache_dir: Path | None = None, log=print) -> TrainReport:  # type: ignore[no-untyped-def]
     """Fine-tune the adapter, train the intent models and fit the confidence calibration. Every e5 vector
     comes from the content-keyed store (cache_dir, by default beside the model dir), so a retrain after a
