@@ -1,7 +1,8 @@
 """Speed and memory in one run: `assistant serve` ready time and RSS after 1,000 answers, per-question
 latency (whole understanding) beside the e5 query embedding alone, held-out accuracy with and without
 the lexical shortcut, retrain after a name change, publishing one guide at 10,000 synthetic guides, the
-embedded kiosk's ready time, and Rasa's figures beside them when its venv and a trained model exist.
+embedded kiosk's ready time, and the same run's Rasa figures beside them with the ratios when its venv exists
+(`rasa train` timed unless --rasa-model or data/rasa-models gives a model).
 
     python -m benchmarks.speed [--data DIR] [--synthetic 10000] [--cache DIR] [--rasa-model FILE.tar.gz]
                                [--steps serve,latency,retrain,publish,kiosk,rasa] [--keep DIR]
@@ -70,7 +71,7 @@ def questions() -> list[dict]:
 def env_for(data: Path) -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1", "ASSISTANT_DATA_DIR": str(data),
             "ASSISTANT_KNOWLEDGE_DIR": str(ROOT / "knowledge"), "ASSISTANT_TRAINING_DIR": str(ROOT / "training"),
-            "ASSISTANT_RATE_LIMIT_PER_MINUTE": "1000000"}  # fmt: skip
+            "ASSISTANT_RATE_LIMIT_PER_MINUTE": "1000000", "ASSISTANT_HANDOFF_LIMIT_PER_HOUR": "1000000"}  # fmt: skip
 
 
 def serve(data: Path, texts: list[str], answers: int = 1000) -> dict:
@@ -151,14 +152,22 @@ def latency(data: Path, items: list[dict], rounds: int = 3) -> dict:
             report = evaluate(assistant, held)
             result[f"{path.stem}:{label}"] = {k: report[k] for k in ("service_top1", "intent_accuracy", "out_of_scope_precision", "out_of_scope_recall", "materials_complete")}
         understanding.shortcut = shortcut
+    from benchmarks.edges import measure
+
+    shortcut = understanding.shortcut
+    for label in ("with_shortcut", "without_shortcut"):  # the other held-out sets (out of scope, typos, FAQ)
+        understanding.shortcut = shortcut if label == "with_shortcut" else None
+        result[f"edges:{label}"] = {k: v for k, v in measure(assistant).items() if k != "errors"}
+    understanding.shortcut = shortcut
     return result
 
 
 def retrain(data: Path) -> dict:
     """What publishing a changed service name does: regenerate the intent data, train beside the old models.
     Twice: a new name only, and a new name with a new keyword (the keyword changes how many surfaces the
-    guide has, and the generator's shared random stream then picks other names for every later guide,
-    so most questions are new texts to encode; see README)."""
+    guide has; each generated example draws from its own stream, so only that guide's examples change
+    and are encoded; see README). Give --data a dir trained on the current training/data/nlu.yml, or
+    the first retrain also encodes every question regenerated since."""
     from assistant.kb.source import load_knowledge
     from assistant.understanding.pipeline import train
     from assistant.understanding.nlu_data import generate_nlu, load_yaml, write_nlu
@@ -222,24 +231,43 @@ def kiosk(data: Path) -> dict:
 
 
 def rasa(model: Path | None, texts: list[str]) -> dict | None:
-    """Rasa server ready time, RSS and /model/parse latency, when its venv and a model exist."""
-    from assistant.commands.rasa import rasa_bin, start_rasa
+    """Rasa's figures when its venv exists: `rasa train` (timed, CPU of the child processes beside wall)
+    unless a model is given, then the Rasa server's ready time, RSS and /model/parse latency."""
+    import resource
+
+    from assistant.commands.rasa import rasa_bin, rasa_env, start_rasa, train_command
     from assistant.config import get_settings
 
-    if not rasa_bin().exists() or model is None or not model.exists():
+    if not rasa_bin().exists():
         return None
     from benchmarks.rasa_compare import parse_latency
 
+    settings = get_settings()
+    result: dict = {}
     with tempfile.TemporaryDirectory() as tmp:
+        if model is None or not model.exists():
+            children = resource.getrusage(resource.RUSAGE_CHILDREN)
+            start, load = time.perf_counter(), os.getloadavg()[0]
+            subprocess.run(train_command(settings, Path(tmp), fixed_name="bench"), cwd=ROOT, env=rasa_env(), check=True,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            result |= {"train_s": time.perf_counter() - start, "train_load": load,
+                       "train_cpu_s": after.ru_utime + after.ru_stime - children.ru_utime - children.ru_stime}  # fmt: skip
+            model = Path(tmp) / "bench.tar.gz"
         start = time.perf_counter()
-        procs = start_rasa(get_settings(), model=model, assistant_url="http://127.0.0.1:9", rasa_port=free_port(), actions_port=free_port(), log_dir=Path(tmp))
+        procs = start_rasa(settings, model=model, assistant_url="http://127.0.0.1:9", rasa_port=free_port(), actions_port=free_port(), log_dir=Path(tmp))
         try:
             procs.wait_ready(timeout=900)
             ready = time.perf_counter() - start
             p50, p95, _ = parse_latency(procs.rasa_url, texts)
-            return {"ready_s": ready, "rss_mb": proc_mb(procs.rasa.pid), "p50_ms": p50, "p95_ms": p95}
+            return result | {"ready_s": ready, "rss_mb": proc_mb(procs.rasa.pid), "p50_ms": p50, "p95_ms": p95}
         finally:
             procs.stop()
+
+
+def ratio(ours: float, theirs: float) -> str:
+    """How many times Rasa's figure is ours ("12x": Rasa takes 12 times as long or as much)."""
+    return f"{theirs / ours:.0f}x" if ours > 0 else ""
 
 
 def table(r: dict) -> str:
@@ -247,20 +275,23 @@ def table(r: dict) -> str:
     rows = []
     if r.get("serve"):
         s = r["serve"]
-        rows += [("`assistant serve` ready", f"{s['ready_s']:.2f} s (CPU {s['ready_cpu_s']:.2f} s, load {s['load']:.1f})", "<= 2 s", f"{x['ready_s']:.0f} s" if x else "—"),
-                 ("RSS after 1,000 answers", f"{s['rss_after_mb']:.0f} MB (peak {s['peak_rss_mb']:.0f})", "<= 300 MB", f"{x['rss_mb']:.0f} MB" if x else "—")]  # fmt: skip
+        rows += [("`assistant serve` ready", f"{s['ready_s']:.2f} s (CPU {s['ready_cpu_s']:.2f} s, load {s['load']:.1f})", "<= 2 s",
+                  f"{x['ready_s']:.0f} s ({ratio(s['ready_s'], x['ready_s'])})" if x else "—"),
+                 ("RSS after 1,000 answers", f"{s['rss_after_mb']:.0f} MB (peak {s['peak_rss_mb']:.0f})", "<= 300 MB",
+                  f"{x['rss_mb']:.0f} MB ({ratio(s['rss_after_mb'], x['rss_mb'])})" if x else "—")]  # fmt: skip
     if r.get("latency"):
         lat = r["latency"]
         rows += [
             ("per question p50 / p95", f"{lat['p50_ms']:.1f} / {lat['p95_ms']:.1f} ms (CPU {lat['cpu_p50_ms']:.1f} / {lat['cpu_p95_ms']:.1f}, load {lat['load']:.1f})",
-             "<= 5 ms / <= 1.2 x e5", f"{x['p50_ms']:.1f} / {x['p95_ms']:.1f} ms (parse)" if x else "—"),
+             "<= 5 ms / <= 1.2 x e5", f"{x['p50_ms']:.1f} / {x['p95_ms']:.1f} ms (parse; p50 {ratio(lat['p50_ms'], x['p50_ms'])})" if x else "—"),
             ("e5 query embedding alone p50 / p95", f"{lat['e5_p50_ms']:.1f} / {lat['e5_p95_ms']:.1f} ms (CPU {lat['e5_cpu_p50_ms']:.1f} / {lat['e5_cpu_p95_ms']:.1f}; p95 ratio {lat['p95_ms'] / lat['e5_p95_ms']:.2f})", "", ""),
             ("everything but e5 (query vector cached) p50 / p95", f"{lat['without_e5_p50_ms']:.1f} / {lat['without_e5_p95_ms']:.1f} ms", "", ""),
             ("questions answered without e5", f"{lat['skipped_share']:.0%}", "", ""),
         ]  # fmt: skip
     if r.get("retrain"):
         t = r["retrain"]
-        rows += [("retrain after a name change", f"{t['retrain_s']:.1f} s (CPU {t['retrain_cpu_s']:.1f} s, load {t['retrain_load']:.1f})", "<= 10 s", ""),
+        train = f"{x['train_s']:.0f} s (CPU {x['train_cpu_s']:.0f} s; `rasa train`, {ratio(t['retrain_s'], x['train_s'])})" if x and x.get("train_s") else ""
+        rows += [("retrain after a name change", f"{t['retrain_s']:.1f} s (CPU {t['retrain_cpu_s']:.1f} s, load {t['retrain_load']:.1f})", "<= 10 s", train),
                  ("retrain after a name and a keyword change", f"{t['retrain_keyword_s']:.1f} s (CPU {t['retrain_keyword_cpu_s']:.1f} s)", "", "")]  # fmt: skip
     if r.get("publish"):
         p = r["publish"]
@@ -270,11 +301,16 @@ def table(r: dict) -> str:
         k = r["kiosk"]
         rows.append(("embedded kiosk ready", f"{k['ready_s']:.2f} s (CPU {k['ready_cpu_s']:.2f} s, load {k['load']:.1f}; peak {k['peak_rss_mb']:.0f} MB)", "<= 3 s", ""))
     for key, acc in (r.get("latency") or {}).items():
-        if key.endswith(":with_shortcut"):
+        if key.endswith(":with_shortcut") and not key.startswith("edges:"):
             off = r["latency"][key.replace("with_", "without_")]
             fmt = lambda a: f"{a['service_top1']}/{a['intent_accuracy']}/{a['materials_complete']}"  # noqa: E731
             rows.append((f"{key.split(':')[0]} service/intent/materials %", f"{fmt(acc)} (without shortcut {fmt(off)})", "unchanged", ""))
-    lines = [f"machine: {r['machine']}, load average at start {r['load']:.1f}", "", "| | this assistant | target | Rasa 3.6 |", "|---|---|---|---|"]
+    if (r.get("latency") or {}).get("edges:with_shortcut"):
+        on, off = r["latency"]["edges:with_shortcut"], r["latency"]["edges:without_shortcut"]
+        keys = ("out_of_scope_precision", "out_of_scope_recall", "service_top1", "intent_accuracy", "typo_service", "faq_answered")
+        fmt = lambda a: "/".join(str(a[k]) for k in keys)  # noqa: E731
+        rows.append(("out-of-scope P/R, its in-scope service/intent, typo, FAQ %", f"{fmt(on)} (without shortcut {fmt(off)})", "unchanged", ""))
+    lines = [f"machine: {r['machine']}, load average at start {r['load']:.1f}", "", "| | this assistant | target | Rasa 3.6 (times ours) |", "|---|---|---|---|"]
     return "\n".join(lines + [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows])
 
 
@@ -300,6 +336,12 @@ def main() -> int:
     if not (args.data / "models" / "intent" / "params.json").exists():
         print(f"no trained models in {args.data}: run ./run or `assistant train` first", file=sys.stderr)
         return 1
+    # the project's bytecode, as scripts/setup writes it: under PYTHONDONTWRITEBYTECODE=1 a start would
+    # otherwise compile every module of the project again (0.3 s of CPU), which no deployment does
+    import compileall
+
+    for package in ("assistant", "kiosk"):
+        compileall.compile_dir(ROOT / package, quiet=1)
     items = questions()
     texts = [q["text"] for q in items]
     result: dict = {"machine": f"{os.cpu_count()} CPU", "load": os.getloadavg()[0]}
@@ -317,6 +359,8 @@ def main() -> int:
         models = sorted((args.data / "rasa-models").glob("*.tar.gz")) if (args.data / "rasa-models").exists() else []
         print("rasa ...", file=sys.stderr, flush=True)
         result["rasa"] = rasa(args.rasa_model or (models[-1] if models else None), [q["text"] for q in items])
+        if result["rasa"] is None:
+            print("no Rasa venv (training/setup-rasa): its column stays empty", file=sys.stderr)
     args.out.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(table(result))
     return 0

@@ -55,7 +55,7 @@ def test_training_data_holds_no_held_out_or_dev_question():
     held = []
     for name in ("out-of-scope-questions.jsonl", "typo-questions.jsonl", "faq-questions.jsonl", "extra-questions.jsonl"):
         held += [json.loads(line)["text"] for line in (ROOT / "benchmarks" / name).read_text(encoding="utf-8").splitlines() if line.strip()]
-    dev = Path(os.environ.get("ASSISTANT_DEV_QUESTIONS", "/work/shared/dev-questions.jsonl"))  # outside the repository
+    dev = Path(os.environ.get("ASSISTANT_DEV_QUESTIONS", ROOT.parent / "shared" / "dev-questions.jsonl"))  # beside the repository, not in it
     if dev.exists():
         held += [json.loads(line)["text"] for line in dev.read_text(encoding="utf-8").splitlines() if line.strip()]
     assert len(held) > 200
