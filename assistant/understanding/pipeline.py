@@ -54,20 +54,28 @@ class Understanding:
 
     def __init__(self, kb: Knowledge, retriever: Retriever, intents: IntentModel, calibrator: Calibrator, shortcut: Shortcut | None = None) -> None:
         self.kb, self.retriever, self.intents, self.calibrator, self.shortcut = kb, retriever, intents, calibrator, shortcut
-        self.faq = FaqIndex(kb, retriever.encoder, retriever.lexicon, retriever.vector_store, retriever.queries)
+        self.faq = FaqIndex(kb, retriever.encoder, retriever.lexicon, retriever.vector_store, retriever.queries, cache_dir=retriever.cache_dir)
         self._faq_intents: dict[str, set[str]] = {}
 
     @classmethod
-    def load(cls, kb: Knowledge, model_dir: Path, *, cache_dir: Path | None = None, progress: Progress | None = None) -> "Understanding":
+    def load(cls, kb: Knowledge, model_dir: Path, *, cache_dir: Path | None = None, progress: Progress | None = None,
+             previous: "Understanding | None" = None) -> "Understanding":  # fmt: skip
+        """The models in ``model_dir`` over ``kb``; what ``previous`` built that still holds (see Retriever) is reused."""
         if not (model_dir / "intent" / "params.json").exists():
             raise FileNotFoundError(f"no trained models in {model_dir}: run `assistant train`")
         # training always saves the encoder; without it, e5 would silently serve with an untrained adapter
         if not (model_dir / "encoder" / "modules.json").exists():
             raise FileNotFoundError(f"the trained encoder is missing from {model_dir / 'encoder'}: run `assistant train`")
         encoder = open_encoder(model_dir / "encoder")
-        retriever = Retriever(kb, encoder, cache_dir=cache_dir, progress=progress)
+        retriever = Retriever(kb, encoder, cache_dir=cache_dir, progress=progress, previous=previous.retriever if previous is not None else None)
         intents, calibrator = IntentModel.load(model_dir / "intent"), Calibrator.load(model_dir / "calibration.json")
         return cls(kb, retriever, intents, calibrator, Shortcut.load(model_dir))
+
+    def updated(self, kb: Knowledge, *, cache_dir: Path | None = None, progress: Progress | None = None) -> "Understanding":
+        """The same models over a changed knowledge base: only the changed guides are indexed again.
+        This one is left as it is (it keeps answering until the new one is swapped in)."""
+        retriever = Retriever(kb, self.retriever.encoder, cache_dir=cache_dir, progress=progress, previous=self.retriever)
+        return type(self)(kb, retriever, self.intents, self.calibrator, self.shortcut)
 
     def _mark(self, text: str, hits: list[Hit]) -> str:
         """The question with its service replaced by the placeholder the intent model was trained with."""
@@ -167,6 +175,21 @@ class TrainReport:
     intents: dict[str, int]
     adapter_loss: list[float]
     seconds: float
+
+
+def train_whole(kb: Knowledge, nlu_path: Path, model_dir: Path, *, base_encoder: Path | None = None, cache_dir: Path | None = None, log=print) -> TrainReport:  # type: ignore[no-untyped-def]
+    """train() beside model_dir, then swapped in whole: an interrupted or failed training leaves the old
+    models (or none), never a half-written folder that the next start would take for trained models."""
+    staging = model_dir.with_name(model_dir.name + ".partial")
+    replaced = model_dir.with_name(model_dir.name + ".replaced")
+    shutil.rmtree(staging, ignore_errors=True)
+    report = train(kb, nlu_path, staging, base_encoder=base_encoder, cache_dir=cache_dir or model_dir.parent / "cache", log=log)
+    shutil.rmtree(replaced, ignore_errors=True)
+    if model_dir.exists():
+        model_dir.rename(replaced)
+    staging.rename(model_dir)
+    shutil.rmtree(replaced, ignore_errors=True)
+    return report
 
 
 def train(kb: Knowledge, nlu_path: Path, model_dir: Path, *, base_encoder: Path | None = None, cache_dir: Path | None = None, log=print) -> TrainReport:  # type: ignore[no-untyped-def]

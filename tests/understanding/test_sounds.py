@@ -69,6 +69,28 @@ def test_the_cheap_test_lets_through_every_text_the_exact_check_would_change(lex
     assert all(sounds.respell(t) == t for t in skipped)
 
 
+def test_a_name_written_correctly_needs_no_exact_check(lexicon):
+    """身份证 sounds like its variant 身分证 and 生育津贴 holds 生育津 (like 生育金): both are written
+    correctly, so the cheap test lets them pass without pypinyin; the variant itself is still respelled."""
+    sounds = lexicon.sounds
+    for text in ("身份证丢了要带什么", "居民身份证遗失补领收多少钱", "生育津贴申领材料"):
+        assert not sounds.might_respell(text) and sounds.respell_exactly(text) == text
+    assert sounds.might_respell("临时身分证怎么办") and lexicon.respell("临时身分证怎么办") == "临时身份证怎么办"
+    assert sounds.might_respell("身份正丢了") and lexicon.respell("身份正丢了") == "身份证丢了"
+
+
+def test_the_cheap_test_holds_over_the_training_questions(lexicon):
+    from assistant.understanding.nlu_data import read_nlu
+    from assistant.understanding.text import normalize
+
+    nlu = Path(__file__).resolve().parents[2] / "training" / "data" / "nlu.yml"
+    texts = list(dict.fromkeys(normalize(e.text) for e in read_nlu(nlu)))
+    assert len(texts) > 1000
+    skipped = [t for t in texts if not lexicon.sounds.might_respell(t)]
+    assert len(skipped) > 0.9 * len(texts)
+    assert [t for t in skipped if lexicon.sounds.respell_exactly(t) != t] == []
+
+
 def test_the_sound_table_is_kept_by_content(tmp_path, monkeypatch):
     from assistant.understanding import sounds
 

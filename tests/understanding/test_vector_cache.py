@@ -176,3 +176,30 @@ def test_an_intent_model_is_reused_only_for_the_same_texts_labels_and_vectors(tm
     cached_intent_model(texts, labels, vectors * 0.5, tmp_path)  # the vectors changed (a retrained adapter)
     assert fits == [1, 1, 1]
     assert len([p for p in tmp_path.iterdir() if p.name.startswith("intent-")]) == 4
+
+
+def test_the_faq_index_kept_by_content_equals_a_fresh_one_and_follows_a_new_name(small_kb, tmp_path):
+    """The masked FAQ questions and their vectors are read back from the cache dir, equal to those built
+    without it; a knowledge base with another name (masked differently) gets its own entry."""
+    from assistant.understanding.faq import FaqIndex
+    from assistant.understanding.lexicon import Lexicon
+
+    def build(kb: Knowledge, encoder: E5, cache: bool) -> FaqIndex:
+        return FaqIndex(kb, encoder, Lexicon.from_knowledge(kb), VectorStore(tmp_path / "v.sqlite"), cache_dir=tmp_path if cache else None)
+
+    first = build(small_kb, CountingE5(), True)
+    files = sorted(p.name for p in tmp_path.glob("faq-*"))
+    assert len(files) == 2  # the masked questions and their vectors
+    encoder = CountingE5()
+    again, fresh = build(small_kb, encoder, True), build(small_kb, CountingE5(), False)
+    assert encoder.seen == [] and sorted(p.name for p in tmp_path.glob("faq-*")) == files
+    assert again.texts == fresh.texts == first.texts and any("□" in t for t in again.texts)
+    np.testing.assert_array_equal(again.vectors, fresh.vectors)
+    query = "护照丢了要先登报吗"
+    assert [(m.entry.id, m.score) for m in again.search(query, guide_id="passport")] == [(m.entry.id, m.score) for m in fresh.search(query, guide_id="passport")]
+    guide = small_kb.guides["passport"]
+    renamed = Knowledge(categories=small_kb.categories, life_events={}, synonyms=small_kb.synonyms, faq=small_kb.faq,
+                        guides={**small_kb.guides, "passport": guide.model_copy(update={"keywords": [*guide.keywords, "旧护照"]})})  # fmt: skip
+    other = build(renamed, CountingE5(), True)
+    assert other.texts == build(renamed, CountingE5(), False).texts != again.texts
+    assert len(list(tmp_path.glob("faq-masked-*"))) == 2

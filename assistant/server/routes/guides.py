@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 from typing import Any
 
-import segno
 from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import Response
 
@@ -48,6 +47,8 @@ def qr(guide_id: str, state: StateDep, scale: int = Query(6, ge=1, le=20)) -> Re
     if guide.online_url is None:
         raise HTTPException(404, f"'{guide_id}' has no online entry")
     buf = io.BytesIO()
+    import segno  # here: the QR image is drawn for a guide's page, never before the first question
+
     segno.make(str(guide.online_url), error="m").save(buf, kind="png", scale=scale, border=2)
     return Response(buf.getvalue(), media_type="image/png", headers={"Cache-Control": "public, max-age=3600"})
 
