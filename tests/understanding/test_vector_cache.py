@@ -182,7 +182,7 @@ def test_the_faq_index_kept_by_content_equals_a_fresh_one_and_follows_a_new_name
     """The masked FAQ questions and their vectors are read back from the cache dir, equal to those built
     without it; a knowledge base with another name (masked differently) gets its own entry."""
     from assistant.understanding.faq import FaqIndex
-    from assistant.understanding.lexicon import Lexicon
+    from assistant.understanding.names import Lexicon
 
     def build(kb: Knowledge, encoder: E5, cache: bool) -> FaqIndex:
         return FaqIndex(kb, encoder, Lexicon.from_knowledge(kb), VectorStore(tmp_path / "v.sqlite"), cache_dir=tmp_path if cache else None)
