@@ -310,9 +310,25 @@ def cached_intent_model(texts: list[str], labels: list[str], vectors: np.ndarray
         model.save(partial)
         shutil.rmtree(path, ignore_errors=True)
         partial.rename(path)
+        prune_models(cache_dir)
+    path.touch()  # used now: pruning keeps the most recently used
     if last is not None:
         last.write_text(path.name)
     return model
+
+
+KEPT_MODELS = 24  # a retrain fits about six (full, lexical, four folds); the last few retrains' are kept
+
+
+def prune_models(cache_dir: Path, keep: int = KEPT_MODELS) -> None:
+    """Cached intent models beyond the ``keep`` most recently used are removed (each publish that
+    changes names adds about six of half a megabyte); the last model of each role is always kept."""
+    last = {p.read_text().strip() for p in cache_dir.glob("intent-last-*.txt")}
+    models = sorted((p for p in cache_dir.glob("intent-*") if p.is_dir() and not p.name.endswith(".partial")),
+                    key=lambda p: p.stat().st_mtime, reverse=True)  # fmt: skip
+    for old in models[keep:]:
+        if old.name not in last:
+            shutil.rmtree(old, ignore_errors=True)
 
 
 def _previous_model(cache_dir: Path, last: Path | None, classes: list[str], dim: int, look: int = 16) -> IntentModel | None:

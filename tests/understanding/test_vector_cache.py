@@ -178,6 +178,23 @@ def test_an_intent_model_is_reused_only_for_the_same_texts_labels_and_vectors(tm
     assert len([p for p in tmp_path.iterdir() if p.name.startswith("intent-")]) == 4
 
 
+def test_cached_intent_models_are_pruned_to_the_most_recently_used(tmp_path):
+    import os
+
+    from assistant.understanding.pipeline import cached_intent_model, prune_models
+
+    texts, vectors = ["□要带什么", "□多少钱", "□要带哪些材料", "□收费吗"], np.eye(4, 3, dtype=np.float32)
+    for i in range(5):  # five different trainings (the vectors differ), the first kept as a role's last
+        cached_intent_model(texts, ["ask_materials", "ask_fee"] * 2, vectors * (i + 1), tmp_path, role="full" if i == 0 else "")
+    models = sorted((p for p in tmp_path.glob("intent-*") if p.is_dir()), key=lambda p: p.stat().st_mtime)
+    assert len(models) == 5
+    for age, path in enumerate(models):  # the first trained is the oldest used
+        os.utime(path, (1_000_000 + age, 1_000_000 + age))
+    prune_models(tmp_path, keep=2)
+    left = {p.name for p in tmp_path.glob("intent-*") if p.is_dir()}
+    assert left == {models[0].name, models[3].name, models[4].name}  # the two newest, and the role's last
+
+
 def test_the_faq_index_kept_by_content_equals_a_fresh_one_and_follows_a_new_name(small_kb, tmp_path):
     """The masked FAQ questions and their vectors are read back from the cache dir, equal to those built
     without it; a knowledge base with another name (masked differently) gets its own entry."""
