@@ -8,7 +8,9 @@ needed only when a text might hold such a misspelling. A small table, built once
 kept by content in the cache dir, gives each name's sound and, for each of its syllables, every
 character that can be read so (any reading in pypinyin's character and phrase dictionaries). A text
 with no span that could sound like a name it is not (most questions) is returned without pypinyin;
-any other text goes through the exact check, with pypinyin imported then."""
+any other text goes through the exact check, with pypinyin imported then. A name written correctly
+is no such span. The word boundaries a two-character respelling needs come from jieba's dictionary
+table in the cache dir (the question's own words), never from loading the whole dictionary."""
 
 from __future__ import annotations
 
