@@ -14,7 +14,7 @@ from assistant.dialogue.state import Session, SessionStore
 from assistant.kb.source import Knowledge, load_knowledge
 from assistant.kb.store import import_knowledge, load_knowledge_from_db
 from assistant.sessions import DatabaseSessionStore
-from assistant.understanding.model import Understanding, train
+from assistant.understanding.pipeline import Understanding, train_whole
 from assistant.understanding.rasa_nlu import RasaNLU
 from assistant.understanding.vectors import Progress
 
@@ -76,7 +76,7 @@ class Engine:
         paths = Paths.of(settings)
         if not all((paths.models / part).exists() for part in ("intent/params.json", "encoder/modules.json")):
             log(f"no trained models in {paths.models}; training now")
-            train(kb, nlu_file(settings), paths.models, base_encoder=settings.encoder_path, cache_dir=paths.cache, log=log)
+            train_whole(kb, nlu_file(settings), paths.models, base_encoder=settings.encoder_path, cache_dir=paths.cache, log=log)
         understanding = Understanding.load(kb, paths.models, cache_dir=paths.cache, progress=progress)
         if settings.nlu_backend == "rasa":
             understanding.remote = RasaNLU(settings.rasa_url)

@@ -327,8 +327,10 @@ def open_assistant(settings: Any, *, staffed: bool = True, log: Any = print) -> 
     from assistant.db import Database
     from assistant.storage import DatabaseStorage
 
+    from assistant.understanding.vectors import terminal_bar
+
     db = Database(settings.database_url)
-    engine = Engine.load(settings, db=db, log=log)
+    engine = Engine.load(settings, db=db, log=log, progress=terminal_bar("index: e5 passages"))  # a bar on a terminal only
     bookings, cases = open_desks(settings, db, engine)
     return Assistant(engine, DatabaseStorage(db, lambda gid: engine.kb.guides.get(gid or "")), staffed=staffed, bookings=bookings, cases=cases)
 

@@ -33,7 +33,7 @@ from assistant.config import get_settings  # noqa: E402
 from assistant.engine import Engine, nlu_file  # noqa: E402
 from assistant.evaluation import evaluate, read_questions  # noqa: E402
 from assistant.service import open_assistant  # noqa: E402
-from assistant.understanding.model import train  # noqa: E402
+from assistant.understanding.pipeline import train  # noqa: E402
 from assistant.understanding.rasa_nlu import FALLBACK_INTENT, RasaNLU, prediction_from_parse  # noqa: E402
 from tests.utils.live import free_port  # noqa: E402
 

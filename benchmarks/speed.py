@@ -1,7 +1,8 @@
 """Speed and memory in one run: `assistant serve` ready time and RSS after 1,000 answers, per-question
 latency (whole understanding) beside the e5 query embedding alone, held-out accuracy with and without
 the lexical shortcut, retrain after a name change, publishing one guide at 10,000 synthetic guides, the
-embedded kiosk's ready time, and Rasa's figures beside them when its venv and a trained model exist.
+embedded kiosk's ready time, and the same run's Rasa figures beside them with the ratios when its venv exists
+(`rasa train` timed unless --rasa-model or data/rasa-models gives a model).
 
     python -m benchmarks.speed [--data DIR] [--synthetic 10000] [--cache DIR] [--rasa-model FILE.tar.gz]
                                [--steps serve,latency,retrain,publish,kiosk,rasa] [--keep DIR]
@@ -70,8 +71,7 @@ def questions() -> list[dict]:
 def env_for(data: Path) -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1", "ASSISTANT_DATA_DIR": str(data),
             "ASSISTANT_KNOWLEDGE_DIR": str(ROOT / "knowledge"), "ASSISTANT_TRAINING_DIR": str(ROOT / "training"),
-            "ASSISTANT_RATE_LIMIT_PER_MINUTE": "1000000",
-            "ASSISTANT_HANDOFF_LIMIT_PER_HOUR": "1000000"}  # fmt: skip
+            "ASSISTANT_RATE_LIMIT_PER_MINUTE": "1000000", "ASSISTANT_HANDOFF_LIMIT_PER_HOUR": "1000000"}  # fmt: skip
 
 
 def serve(data: Path, texts: list[str], answers: int = 1000) -> dict:
@@ -152,16 +152,24 @@ def latency(data: Path, items: list[dict], rounds: int = 3) -> dict:
             report = evaluate(assistant, held)
             result[f"{path.stem}:{label}"] = {k: report[k] for k in ("service_top1", "intent_accuracy", "out_of_scope_precision", "out_of_scope_recall", "materials_complete")}
         understanding.shortcut = shortcut
+    from benchmarks.edges import measure
+
+    shortcut = understanding.shortcut
+    for label in ("with_shortcut", "without_shortcut"):  # the other held-out sets (out of scope, typos, FAQ)
+        understanding.shortcut = shortcut if label == "with_shortcut" else None
+        result[f"edges:{label}"] = {k: v for k, v in measure(assistant).items() if k != "errors"}
+    understanding.shortcut = shortcut
     return result
 
 
 def retrain(data: Path) -> dict:
     """What publishing a changed service name does: regenerate the intent data, train beside the old models.
     Twice: a new name only, and a new name with a new keyword (the keyword changes how many surfaces the
-    guide has, and the generator's shared random stream then picks other names for every later guide,
-    so most questions are new texts to encode; see README)."""
+    guide has; each generated example draws from its own stream, so only that guide's examples change
+    and are encoded; see README). Give --data a dir trained on the current training/data/nlu.yml, or
+    the first retrain also encodes every question regenerated since."""
     from assistant.kb.source import load_knowledge
-    from assistant.understanding.model import train
+    from assistant.understanding.pipeline import train
     from assistant.understanding.nlu_data import generate_nlu, load_yaml, write_nlu
 
     out: dict = {}
@@ -180,7 +188,9 @@ def retrain(data: Path) -> dict:
 
 
 def publish(data: Path, n: int, cache: Path) -> dict:
-    """A fresh index of n synthetic guides (resumable, with a bar), then the rebuild after one guide changed."""
+    """A fresh index of n synthetic guides (resumable, with a bar), then the update after one guide changed
+    (what the curator's publish does: Retriever(previous=...)), then, to compare, a whole rebuild of the
+    changed knowledge from the caches, which must score every query exactly as the update does."""
     from benchmarks.understanding import synthetic
 
     from assistant.kb.source import load_knowledge
@@ -192,15 +202,22 @@ def publish(data: Path, n: int, cache: Path) -> dict:
     big = synthetic(kb, n)
     encoder = open_encoder(data / "models" / "encoder")
     start, cpu = time.perf_counter(), time.process_time()
-    Retriever(big, encoder, cache_dir=cache, progress=terminal_bar(f"{n} guides"))
+    built = Retriever(big, encoder, cache_dir=cache, progress=terminal_bar(f"{n} guides"))
     first, first_cpu = time.perf_counter() - start, time.process_time() - cpu
     gid = list(big.guides)[n // 2]
     # an edit in words the guides already use (a word new to every guide re-segments all of them, see README)
     big.guides[gid] = big.guides[gid].model_copy(update={"summary": big.guides[gid].summary + "（" + big.guides[gid].name + "）"})
     start, cpu, load = time.perf_counter(), time.process_time(), os.getloadavg()[0]
-    Retriever(big, encoder, cache_dir=cache)
-    return {"guides": n, "build_s": first, "build_cpu_s": first_cpu, "publish_one_s": time.perf_counter() - start,
-            "publish_one_cpu_s": time.process_time() - cpu, "load": load}  # fmt: skip
+    updated = Retriever(big, encoder, cache_dir=cache, previous=built)
+    one, one_cpu = time.perf_counter() - start, time.process_time() - cpu
+    del built
+    start, cpu = time.perf_counter(), time.process_time()
+    whole = Retriever(big, encoder, cache_dir=cache)
+    whole_s, whole_cpu = time.perf_counter() - start, time.process_time() - cpu
+    queries = [q["text"] for q in questions()[:20]] + [big.guides[gid].name + "要带什么"]
+    same = all(updated.search(q, k=10) == whole.search(q, k=10) for q in queries)
+    return {"guides": n, "build_s": first, "build_cpu_s": first_cpu, "publish_one_s": one, "publish_one_cpu_s": one_cpu,
+            "rebuild_whole_s": whole_s, "rebuild_whole_cpu_s": whole_cpu, "same_answers": same, "load": load}  # fmt: skip
 
 
 def kiosk(data: Path) -> dict:
@@ -214,24 +231,43 @@ def kiosk(data: Path) -> dict:
 
 
 def rasa(model: Path | None, texts: list[str]) -> dict | None:
-    """Rasa server ready time, RSS and /model/parse latency, when its venv and a model exist."""
-    from assistant.commands.rasa import rasa_bin, start_rasa
+    """Rasa's figures when its venv exists: `rasa train` (timed, CPU of the child processes beside wall)
+    unless a model is given, then the Rasa server's ready time, RSS and /model/parse latency."""
+    import resource
+
+    from assistant.commands.rasa import rasa_bin, rasa_env, start_rasa, train_command
     from assistant.config import get_settings
 
-    if not rasa_bin().exists() or model is None or not model.exists():
+    if not rasa_bin().exists():
         return None
     from benchmarks.rasa_compare import parse_latency
 
+    settings = get_settings()
+    result: dict = {}
     with tempfile.TemporaryDirectory() as tmp:
+        if model is None or not model.exists():
+            children = resource.getrusage(resource.RUSAGE_CHILDREN)
+            start, load = time.perf_counter(), os.getloadavg()[0]
+            subprocess.run(train_command(settings, Path(tmp), fixed_name="bench"), cwd=ROOT, env=rasa_env(), check=True,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            result |= {"train_s": time.perf_counter() - start, "train_load": load,
+                       "train_cpu_s": after.ru_utime + after.ru_stime - children.ru_utime - children.ru_stime}  # fmt: skip
+            model = Path(tmp) / "bench.tar.gz"
         start = time.perf_counter()
-        procs = start_rasa(get_settings(), model=model, assistant_url="http://127.0.0.1:9", rasa_port=free_port(), actions_port=free_port(), log_dir=Path(tmp))
+        procs = start_rasa(settings, model=model, assistant_url="http://127.0.0.1:9", rasa_port=free_port(), actions_port=free_port(), log_dir=Path(tmp))
         try:
             procs.wait_ready(timeout=900)
             ready = time.perf_counter() - start
             p50, p95, _ = parse_latency(procs.rasa_url, texts)
-            return {"ready_s": ready, "rss_mb": proc_mb(procs.rasa.pid), "p50_ms": p50, "p95_ms": p95}
+            return result | {"ready_s": ready, "rss_mb": proc_mb(procs.rasa.pid), "p50_ms": p50, "p95_ms": p95}
         finally:
             procs.stop()
+
+
+def ratio(ours: float, theirs: float) -> str:
+    """How many times Rasa's figure is ours ("12x": Rasa takes 12 times as long or as much)."""
+    return f"{theirs / ours:.0f}x" if ours > 0 else ""
 
 
 def table(r: dict) -> str:
@@ -239,33 +275,42 @@ def table(r: dict) -> str:
     rows = []
     if r.get("serve"):
         s = r["serve"]
-        rows += [("`assistant serve` ready", f"{s['ready_s']:.2f} s (CPU {s['ready_cpu_s']:.2f} s, load {s['load']:.1f})", "<= 2 s", f"{x['ready_s']:.0f} s" if x else "—"),
-                 ("RSS after 1,000 answers", f"{s['rss_after_mb']:.0f} MB (peak {s['peak_rss_mb']:.0f})", "<= 300 MB", f"{x['rss_mb']:.0f} MB" if x else "—")]  # fmt: skip
+        rows += [("`assistant serve` ready", f"{s['ready_s']:.2f} s (CPU {s['ready_cpu_s']:.2f} s, load {s['load']:.1f})", "<= 2 s",
+                  f"{x['ready_s']:.0f} s ({ratio(s['ready_s'], x['ready_s'])})" if x else "—"),
+                 ("RSS after 1,000 answers", f"{s['rss_after_mb']:.0f} MB (peak {s['peak_rss_mb']:.0f})", "<= 300 MB",
+                  f"{x['rss_mb']:.0f} MB ({ratio(s['rss_after_mb'], x['rss_mb'])})" if x else "—")]  # fmt: skip
     if r.get("latency"):
         lat = r["latency"]
         rows += [
             ("per question p50 / p95", f"{lat['p50_ms']:.1f} / {lat['p95_ms']:.1f} ms (CPU {lat['cpu_p50_ms']:.1f} / {lat['cpu_p95_ms']:.1f}, load {lat['load']:.1f})",
-             "<= 5 ms / <= 1.2 x e5", f"{x['p50_ms']:.1f} / {x['p95_ms']:.1f} ms (parse)" if x else "—"),
+             "<= 5 ms / <= 1.2 x e5", f"{x['p50_ms']:.1f} / {x['p95_ms']:.1f} ms (parse; p50 {ratio(lat['p50_ms'], x['p50_ms'])})" if x else "—"),
             ("e5 query embedding alone p50 / p95", f"{lat['e5_p50_ms']:.1f} / {lat['e5_p95_ms']:.1f} ms (CPU {lat['e5_cpu_p50_ms']:.1f} / {lat['e5_cpu_p95_ms']:.1f}; p95 ratio {lat['p95_ms'] / lat['e5_p95_ms']:.2f})", "", ""),
             ("everything but e5 (query vector cached) p50 / p95", f"{lat['without_e5_p50_ms']:.1f} / {lat['without_e5_p95_ms']:.1f} ms", "", ""),
             ("questions answered without e5", f"{lat['skipped_share']:.0%}", "", ""),
         ]  # fmt: skip
     if r.get("retrain"):
         t = r["retrain"]
-        rows += [("retrain after a name change", f"{t['retrain_s']:.1f} s (CPU {t['retrain_cpu_s']:.1f} s, load {t['retrain_load']:.1f})", "<= 10 s", ""),
+        train = f"{x['train_s']:.0f} s (CPU {x['train_cpu_s']:.0f} s; `rasa train`, {ratio(t['retrain_s'], x['train_s'])})" if x and x.get("train_s") else ""
+        rows += [("retrain after a name change", f"{t['retrain_s']:.1f} s (CPU {t['retrain_cpu_s']:.1f} s, load {t['retrain_load']:.1f})", "<= 10 s", train),
                  ("retrain after a name and a keyword change", f"{t['retrain_keyword_s']:.1f} s (CPU {t['retrain_keyword_cpu_s']:.1f} s)", "", "")]  # fmt: skip
     if r.get("publish"):
         p = r["publish"]
-        rows.append((f"publish one guide at {p['guides']:,} guides", f"{p['publish_one_s']:.1f} s (CPU {p['publish_one_cpu_s']:.1f} s, load {p['load']:.1f}; fresh build {p['build_s']:.0f} s)", "<= 5 s", ""))
+        rows.append((f"publish one guide at {p['guides']:,} guides", f"{p['publish_one_s']:.1f} s (CPU {p['publish_one_cpu_s']:.1f} s, load {p['load']:.1f}; fresh build {p['build_s']:.0f} s, CPU {p['build_cpu_s']:.0f} s; "
+                     f"whole rebuild from the caches CPU {p['rebuild_whole_cpu_s']:.1f} s; same answers: {p['same_answers']})", "<= 5 s", ""))
     if r.get("kiosk"):
         k = r["kiosk"]
         rows.append(("embedded kiosk ready", f"{k['ready_s']:.2f} s (CPU {k['ready_cpu_s']:.2f} s, load {k['load']:.1f}; peak {k['peak_rss_mb']:.0f} MB)", "<= 3 s", ""))
     for key, acc in (r.get("latency") or {}).items():
-        if key.endswith(":with_shortcut"):
+        if key.endswith(":with_shortcut") and not key.startswith("edges:"):
             off = r["latency"][key.replace("with_", "without_")]
             fmt = lambda a: f"{a['service_top1']}/{a['intent_accuracy']}/{a['materials_complete']}"  # noqa: E731
             rows.append((f"{key.split(':')[0]} service/intent/materials %", f"{fmt(acc)} (without shortcut {fmt(off)})", "unchanged", ""))
-    lines = [f"machine: {r['machine']}, load average at start {r['load']:.1f}", "", "| | this assistant | target | Rasa 3.6 |", "|---|---|---|---|"]
+    if (r.get("latency") or {}).get("edges:with_shortcut"):
+        on, off = r["latency"]["edges:with_shortcut"], r["latency"]["edges:without_shortcut"]
+        keys = ("out_of_scope_precision", "out_of_scope_recall", "service_top1", "intent_accuracy", "typo_service", "faq_answered")
+        fmt = lambda a: "/".join(str(a[k]) for k in keys)  # noqa: E731
+        rows.append(("out-of-scope P/R, its in-scope service/intent, typo, FAQ %", f"{fmt(on)} (without shortcut {fmt(off)})", "unchanged", ""))
+    lines = [f"machine: {r['machine']}, load average at start {r['load']:.1f}", "", "| | this assistant | target | Rasa 3.6 (times ours) |", "|---|---|---|---|"]
     return "\n".join(lines + [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows])
 
 
@@ -314,6 +359,8 @@ def main() -> int:
         models = sorted((args.data / "rasa-models").glob("*.tar.gz")) if (args.data / "rasa-models").exists() else []
         print("rasa ...", file=sys.stderr, flush=True)
         result["rasa"] = rasa(args.rasa_model or (models[-1] if models else None), [q["text"] for q in items])
+        if result["rasa"] is None:
+            print("no Rasa venv (training/setup-rasa): its column stays empty", file=sys.stderr)
     args.out.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(table(result))
     return 0

@@ -26,7 +26,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     from assistant.db import Database
     from assistant.engine import Paths, nlu_file
     from assistant.kb.store import load_knowledge_from_db
-    from assistant.understanding.model import train
+    from assistant.understanding.pipeline import train_whole
 
     settings = _settings(args)
     nlu = Path(args.nlu) if args.nlu else nlu_file(settings)
@@ -43,7 +43,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         _log("the database holds no guides: run `assistant kb import` first")
         return 1
     paths = Paths.of(settings)
-    report = train(kb, nlu, paths.models, base_encoder=settings.encoder_path, cache_dir=paths.cache, log=_log)
+    report = train_whole(kb, nlu, paths.models, base_encoder=settings.encoder_path, cache_dir=paths.cache, log=_log)
     _log(f"trained on {report.examples} examples in {report.seconds:.1f}s; adapter loss {[round(x, 3) for x in report.adapter_loss]}")
     return 0
 

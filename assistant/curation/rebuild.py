@@ -17,7 +17,7 @@ from assistant.db import Database
 from assistant.engine import Engine
 from assistant.kb.source import Knowledge
 from assistant.kb.store import load_knowledge_from_db
-from assistant.understanding.model import Understanding, train
+from assistant.understanding.pipeline import Understanding, train
 from assistant.understanding.nlu_data import generate_nlu, load_yaml, write_nlu
 
 log = logging.getLogger("assistant.rebuild")
@@ -33,6 +33,7 @@ class Rebuilder:
         self._thread: threading.Thread | None = None
         self.status: dict[str, Any] = {"state": "idle", "generation": 0, "error": None, "reason": None}
         self.before_swap: Callable[[], None] | None = None  # test hook: raise here to simulate a crash
+        self._guides: dict[str, tuple[str, Any]] = {}  # id -> (content hash, guide) of the last read
 
     def request(self, reason: str) -> dict[str, Any]:
         """Start a rebuild, or queue one more if one is running (the later one sees every change)."""
@@ -56,17 +57,20 @@ class Rebuilder:
 
     def _build_once(self) -> None:
         try:
-            with self.db.session() as session:
-                kb = load_knowledge_from_db(session)
+            with self.db.session() as session:  # only the guides changed since the last read are read again
+                kb = load_knowledge_from_db(session, self._guides)
             key = names_key(kb)
             retrain = self.templates is not None and self.templates.exists() and key != self.trained_key
-            models = self._retrain(kb) if retrain else self.models
-            understanding = Understanding.load(kb, models, cache_dir=self.cache, progress=self._progress)
+            current = self.engine.understanding
+            if retrain:  # new models: what the current index built that does not depend on them is reused
+                understanding = Understanding.load(kb, self._retrain(kb), cache_dir=self.cache, progress=self._progress, previous=current)
+            else:  # the same models: only the changed guides are indexed again
+                understanding = current.updated(kb, cache_dir=self.cache, progress=self._progress)
             if self.before_swap is not None:
                 self.before_swap()
             self.engine.replace(kb, understanding)
             if retrain:
-                self._promote(models)
+                self._promote(self.models.with_name(self.models.name + ".next"))
                 self.trained_key = key
         except Exception as exc:  # the old index keeps serving; the error is shown to the publisher
             log.exception("rebuild failed")

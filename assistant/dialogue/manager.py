@@ -14,7 +14,7 @@ from assistant.dialogue.faq import sure as faq_sure
 from assistant.dialogue.words import say
 from assistant.dialogue.state import Session
 from assistant.kb.source import Knowledge
-from assistant.understanding.model import Understanding, Understood
+from assistant.understanding.pipeline import Understanding, Understood
 from assistant.understanding.nlu_data import OUT_OF_SCOPE, SERVICE_INTENTS
 from assistant.understanding.text import MAX_CHARS, detect_lang, has_content, normalize
 

@@ -92,9 +92,19 @@ def import_knowledge(session: Session, *, kb: Knowledge, author: str = "import",
     return report
 
 
-def list_guides(session: Session) -> list[Guide]:
-    rows = session.scalars(select(GuideRow).order_by(GuideRow.id))
-    return [Guide.model_validate(row.data) for row in rows]
+def list_guides(session: Session, known: dict[str, tuple[str, Guide]] | None = None) -> list[Guide]:
+    """Every guide; with ``known`` (id -> (content hash, guide) of an earlier read), a guide whose hash
+    is unchanged is that object, not read and validated again, and ``known`` is brought up to date."""
+    if known is None:
+        return [Guide.model_validate(row.data) for row in session.scalars(select(GuideRow).order_by(GuideRow.id))]
+    hashes = session.execute(select(GuideRow.id, GuideRow.content_hash).order_by(GuideRow.id)).all()
+    changed = [gid for gid, digest in hashes if known.get(gid, ("",))[0] != digest]
+    for start in range(0, len(changed), 500):
+        for row in session.scalars(select(GuideRow).where(GuideRow.id.in_(changed[start : start + 500]))):
+            known[row.id] = (row.content_hash, Guide.model_validate(row.data))
+    for gone in set(known) - {gid for gid, _ in hashes}:
+        del known[gone]
+    return [known[gid][1] for gid, _ in hashes if gid in known]  # (one deleted between the two reads is left out)
 
 
 def get_guide(session: Session, *, guide_id: str) -> Guide | None:
@@ -106,10 +116,11 @@ def guide_versions(session: Session, *, guide_id: str) -> list[GuideVersionRow]:
     return list(session.scalars(select(GuideVersionRow).where(GuideVersionRow.guide_id == guide_id).order_by(GuideVersionRow.version)))
 
 
-def load_knowledge_from_db(session: Session) -> Knowledge:
+def load_knowledge_from_db(session: Session, known: dict[str, tuple[str, Guide]] | None = None) -> Knowledge:
+    """The knowledge base in the database (``known``: see list_guides)."""
     docs = {row.key: row.data for row in session.scalars(select(KBDocumentRow))}
     return Knowledge(
-        guides={g.id: g for g in list_guides(session)},
+        guides={g.id: g for g in list_guides(session, known)},
         categories={c["id"]: Category.model_validate(c) for c in docs.get("categories", [])},
         life_events={e["id"]: LifeEvent.model_validate(e) for e in docs.get("life_events", [])},
         synonyms=Synonyms.model_validate(docs.get("synonyms", {})),

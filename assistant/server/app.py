@@ -35,6 +35,7 @@ from assistant.server.socketio_channel import SocketIOMount
 from assistant.server.throttle import LoginGuard
 from assistant.service import Assistant, Refused, open_desks
 from assistant.storage import DatabaseStorage, Unavailable
+from assistant.understanding.vectors import terminal_bar
 
 log = logging.getLogger("assistant.server")
 # how uvicorn must run this app: uvicorn's own proxy-header handling believes X-Forwarded-For from
@@ -68,7 +69,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         db = Database(settings.database_url)
-        eng = engine or Engine.load(settings, db=db, log=log.info)
+        # a fresh index (e5 over every passage) shows a bar on a terminal; an interrupted one resumes
+        eng = engine or Engine.load(settings, db=db, log=log.info, progress=terminal_bar("index: e5 passages"))
         hub = Hub(settings.redis_url)
         await hub.start()
         paths = Paths.of(settings)

@@ -43,10 +43,10 @@ class Calibrator:
     def fit(cls, rows: list[np.ndarray], labels: list[int]) -> "Calibrator":
         if len(set(labels)) < 2:  # degenerate data: fall back to a fixed, neutral map
             return cls([0.0] * len(FEATURES), 0.0)
-        from sklearn.linear_model import LogisticRegression  # training only (slow to import)
+        from assistant.understanding.logistic import fit  # scikit-learn's LogisticRegression(C=1), without its import
 
-        model = LogisticRegression(C=1.0, max_iter=2000).fit(np.vstack(rows), labels)
-        return cls(model.coef_[0].tolist(), float(model.intercept_[0]))
+        coef, intercept = fit(np.vstack(rows), np.asarray(labels), 2, c=1.0, max_iter=2000)
+        return cls(coef[0].tolist(), float(intercept[0]))
 
     def confidence(self, hits: list[Hit]) -> float:
         if not hits:

@@ -18,7 +18,7 @@ import numpy as np
 from assistant.kb.source import Knowledge
 from assistant.understanding.e5 import Encoder
 from assistant.understanding.vectors import QueryCache, VectorStore, raw_vectors
-from assistant.understanding.lexicon import Lexicon
+from assistant.understanding.names import Lexicon
 from assistant.understanding.nlu_data import SERVICE_MARK
 from assistant.understanding.text import char_ngrams, normalize
 
@@ -67,7 +67,7 @@ def _overlap(mine: set[str], theirs: set[str]) -> float:
     return len(mine & theirs) / max(1, min(len(mine), len(theirs))) if mine and theirs else 0.0
 
 
-_CODE = [Path(__file__).with_name(name) for name in ("faq.py", "lexicon.py", "text.py", "nlu_data.py")]  # what masking runs
+_CODE = [Path(__file__).with_name(name) for name in ("faq.py", "names.py", "text.py", "nlu_data.py")]  # what masking runs
 
 
 class FaqIndex:

@@ -82,9 +82,16 @@ def _surfaces(kb: Knowledge) -> dict[str, tuple[list[str], list[str]]]:
     return out
 
 
+def draws(*parts: object) -> random.Random:
+    """A random stream of its own for one generated example, seeded by what the example is made from
+    (random.Random hashes a str seed with SHA-512, so it is the same in every process). A change to one
+    guide (a new keyword) then changes only that guide's examples, and a retrain re-encodes only those;
+    one shared stream would have shifted every later draw and made every example new."""
+    return random.Random("\x00".join(map(str, parts)))
+
+
 def generate_nlu(templates: dict[str, Any], kb: Knowledge, *, per_template: int = 3, seed: int = 7) -> dict[str, Any]:
     """Every service appears under every service intent; each template is filled a few times."""
-    rng = random.Random(seed)
     surfaces = _surfaces(kb)
     ids = sorted(surfaces)
     blocks = []
@@ -92,25 +99,26 @@ def generate_nlu(templates: dict[str, Any], kb: Knowledge, *, per_template: int 
         examples: list[str] = []
         for lang in ("zh", "en"):
             rotation = ids[:]
-            rng.shuffle(rotation)
+            draws(seed, intent, lang).shuffle(rotation)  # which guide fills which template: the ids only
             cursor = 0
-            for template in spec.get(f"with_service_{lang}", []):
-                for _ in range(per_template):
+            for t, template in enumerate(spec.get(f"with_service_{lang}", [])):
+                for k in range(per_template):
                     gid = rotation[cursor % len(rotation)]
                     cursor += 1
-                    name = rng.choice(surfaces[gid][0 if lang == "zh" else 1])
+                    name = draws(seed, intent, lang, t, k, gid).choice(surfaces[gid][0 if lang == "zh" else 1])
                     entity = json.dumps({"entity": "service", "value": gid}, ensure_ascii=False)
                     examples.append(template.replace("{service}", f"[{name}]{entity}"))
             examples += spec.get(f"without_service_{lang}", []) + spec.get(f"examples_{lang}", [])
         if intent == "ask_materials":  # a bare service name asks what is needed
             for gid in ids:
                 entity = json.dumps({"entity": "service", "value": gid}, ensure_ascii=False)
-                names = [*surfaces[gid][0][:2], *surfaces[gid][1][:1], *rng.sample(surfaces[gid][0], min(2, len(surfaces[gid][0])))]
+                zh = surfaces[gid][0]
+                names = [*zh[:2], *surfaces[gid][1][:1], *draws(seed, intent, gid).sample(zh, min(2, len(zh)))]
                 examples += [f"[{name}]{entity}" for name in dict.fromkeys(names)]
         if intent == "out_of_scope":
-            examples += city_chat_examples(templates, rng)
+            examples += city_chat_examples(templates, seed)
         if intent == "out_of_hall":
-            examples += gap_examples(templates, rng) + elsewhere_examples(templates, kb, surfaces, rng)
+            examples += gap_examples(templates, seed) + elsewhere_examples(templates, kb, surfaces, seed)
         if intent == "ask_hall":  # questions about the hall itself, from the hall FAQ (and its other phrasings)
             examples += [q for f in kb.faq for q in (f.q, f.q_en, *f.also) if q]
         blocks.append({"intent": intent, "examples": "".join(f"- {e}\n" for e in dict.fromkeys(examples))})
@@ -121,7 +129,7 @@ def generate_nlu(templates: dict[str, Any], kb: Knowledge, *, per_template: int 
     return {"version": "3.1", "nlu": blocks + synonyms}
 
 
-def gap_examples(templates: dict[str, Any], rng: random.Random) -> list[str]:
+def gap_examples(templates: dict[str, Any], seed: int = 7) -> list[str]:
     """Negatives from the catalogue's gaps: a matter no guide covers, asked the way services are asked
     (the service intents' templates filled with the gap's name, no service entity)."""
     gaps = templates.get("gaps") or {}
@@ -130,15 +138,16 @@ def gap_examples(templates: dict[str, Any], rng: random.Random) -> list[str]:
         for name in gaps.get(lang, []):
             for intent in templates.get("gap_intents", []):
                 pool = templates["intents"][intent].get(f"with_service_{lang}", [])
-                for template in rng.sample(pool, min(int(templates.get("gap_per_intent", 1)), len(pool))):
+                for template in draws(seed, "gap", lang, name, intent).sample(pool, min(int(templates.get("gap_per_intent", 1)), len(pool))):
                     out.append(template.replace("{service}", name))
     return out
 
 
-def elsewhere_examples(templates: dict[str, Any], kb: Knowledge, surfaces: dict[str, tuple[list[str], list[str]]], rng: random.Random) -> list[str]:
+def elsewhere_examples(templates: dict[str, Any], kb: Knowledge, surfaces: dict[str, tuple[list[str], list[str]]], seed: int = 7) -> list[str]:
     """Negatives for another city's matter: a service this hall handles only for its own city (通办范围
     local) named as another city's ("深圳的<service>"), asked with the service intents' templates. A
-    cross-region service (身份证 跨省通办) is left out: another city's card can be handled here."""
+    cross-region service (身份证 跨省通办) is left out: another city's card can be handled here.
+    Each city takes the names of lowest hash for it, so a new name changes at most one of its examples."""
     spec = templates.get("elsewhere") or {}
     local = sorted(gid for gid, g in kb.guides.items() if getattr(g.scope, "value", g.scope) == "local")
     names = [(gid, n) for gid in local for n in surfaces.get(gid, ([], []))[0] if len(n) <= 6]
@@ -147,18 +156,20 @@ def elsewhere_examples(templates: dict[str, Any], kb: Knowledge, surfaces: dict[
         return []
     out = []
     for city in spec.get("cities", []):
-        for gid, name in rng.sample(names, min(int(spec.get("per_city", 3)), len(names))):
-            out.append(rng.choice(pool).replace("{service}", f"{city}的{name}"))
+        rank = lambda item: draws(seed, "elsewhere", city, *item).random()  # noqa: E731
+        for gid, name in sorted(names, key=rank)[: int(spec.get("per_city", 3))]:
+            out.append(draws(seed, "elsewhere", city, gid, name, "template").choice(pool).replace("{service}", f"{city}的{name}"))
     return out
 
 
-def city_chat_examples(templates: dict[str, Any], rng: random.Random) -> list[str]:
+def city_chat_examples(templates: dict[str, Any], seed: int = 7) -> list[str]:
     """General text naming the same cities (weather, travel, distances): a place alone makes no
     government matter, so the other-city negatives are learned by their service, not their city."""
     spec = templates.get("elsewhere") or {}
     cities, pool = list(spec.get("cities", [])), list(spec.get("general", []))
     out = []
     for city in cities if pool else []:
+        rng = draws(seed, "city", city)
         for template in rng.sample(pool, min(int(spec.get("general_per_city", 1)), len(pool))):
             other = rng.choice([c for c in cities if c != city] or [city])
             out.append(template.replace("{city}", city).replace("{other}", other))

@@ -351,3 +351,16 @@ def test_the_editor_form_follows_the_published_schema(live, context, api):
     options = page.eval_on_selector_all("[data-field='case_type'] option", "os => os.map(o => o.value)")
     assert options == schema["$defs"]["CaseType"]["enum"]
     page.close()
+
+
+def test_the_rebuild_line_shows_how_far_a_fresh_index_is(live, context):
+    """While a rebuild encodes passages the console says what share is done (the server's percentage)."""
+    import json
+
+    running = {"state": "running", "generation": 3, "error": None, "reason": "manual", "started": time.time(), "progress": 42, "encoded": 8591, "passages": 20453}
+    context.route("**/api/v1/admin/rebuild", lambda route: route.fulfill(status=200, content_type="application/json", body=json.dumps(running)))
+    page = open_console(context, live, PUBLISHER)
+    page.wait_for_function("() => document.querySelector('#cur-rebuild').dataset.state === 'running'")
+    text = page.inner_text("#cur-rebuild")
+    assert "42 %" in text and "旧索引继续服务" in text, text
+    assert not page.errors

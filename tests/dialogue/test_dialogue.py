@@ -37,7 +37,7 @@ def test_follow_up_without_context_asks_which_service(assistant, engine):
 
 def understood(engine, confidence, ids, intent="ask_materials", mentioned=None):
     from assistant.understanding.intent import IntentPrediction
-    from assistant.understanding.model import Understood
+    from assistant.understanding.pipeline import Understood
     from assistant.understanding.retriever import Hit
 
     hits = [Hit(g, 0.1 - i * 0.01, {}) for i, g in enumerate(ids)]

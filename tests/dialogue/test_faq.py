@@ -55,7 +55,7 @@ def test_an_added_faq_is_found_after_a_rebuild(engine):
     from assistant.dialogue.manager import Dialogue
     from assistant.dialogue.state import Session
     from assistant.kb.schema import FAQ
-    from assistant.understanding.model import Understanding
+    from assistant.understanding.pipeline import Understanding
 
     question, answer = "社保卡补办可以让银行寄到家吗？", "可以，在小程序选择邮寄到家，邮费由申请人承担。"
     before = Dialogue(engine.kb, engine.understanding).handle(Session(id=sid()), "社保卡补办能让银行寄到家吗")

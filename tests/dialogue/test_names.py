@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from assistant.understanding.lexicon import Lexicon
+from assistant.understanding.names import Lexicon
 
 MISROUTES = [
     ("社保年审怎么弄", "pension-qualification-certification"),  # 年审 was a variant of 年检 (vehicles)

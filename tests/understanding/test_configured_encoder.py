@@ -7,7 +7,7 @@ from sentence_transformers import SentenceTransformer
 from tokenizers import Tokenizer, models, pre_tokenizers
 
 from assistant.kb.source import load_knowledge
-from assistant.understanding.model import Understanding, train
+from assistant.understanding.pipeline import Understanding, train
 from tests.conftest import KNOWLEDGE, ROOT
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from assistant.kb.source import load_knowledge
-from assistant.understanding.lexicon import Lexicon, Surfaces, _contains
+from assistant.understanding.names import Lexicon, Surfaces, _contains
 from assistant.understanding.text import normalize
 
 ROOT = Path(__file__).resolve().parents[2]

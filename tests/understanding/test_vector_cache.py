@@ -119,7 +119,7 @@ def test_a_guide_faq_question_asked_again_is_not_encoded_again(small_kb):
     """The FAQ search shares the retriever's query cache: the masked question (□要先登报吗) of a second
     visitor costs no e5 pass, and finds exactly what the first one found."""
     from assistant.understanding.faq import FaqIndex
-    from assistant.understanding.lexicon import Lexicon
+    from assistant.understanding.names import Lexicon
 
     encoder = CountingE5()
     faq = FaqIndex(small_kb, encoder, Lexicon.from_knowledge(small_kb), queries=QueryCache())
@@ -136,7 +136,7 @@ def test_a_guide_faq_question_asked_again_is_not_encoded_again(small_kb):
 def test_a_changed_guide_is_looked_up_in_the_dictionary_table_not_in_jiebas_whole_dictionary(small_kb, tmp_path, monkeypatch):
     import jieba
 
-    from assistant.understanding.lexical import Dictionary
+    from assistant.understanding.keywords import Dictionary
 
     Retriever(small_kb, None, cache_dir=tmp_path)  # builds the table once (per jieba version)
     loaded: list[str | None] = []
@@ -160,7 +160,7 @@ def test_a_changed_guide_is_looked_up_in_the_dictionary_table_not_in_jiebas_whol
 
 def test_an_intent_model_is_reused_only_for_the_same_texts_labels_and_vectors(tmp_path, monkeypatch):
     from assistant.understanding.intent import IntentModel
-    from assistant.understanding.model import cached_intent_model
+    from assistant.understanding.pipeline import cached_intent_model
 
     texts, labels = ["□要带什么", "□多少钱", "□要带哪些材料", "□收费吗"], ["ask_materials", "ask_fee", "ask_materials", "ask_fee"]
     vectors = np.eye(4, 3, dtype=np.float32)
@@ -182,7 +182,7 @@ def test_the_faq_index_kept_by_content_equals_a_fresh_one_and_follows_a_new_name
     """The masked FAQ questions and their vectors are read back from the cache dir, equal to those built
     without it; a knowledge base with another name (masked differently) gets its own entry."""
     from assistant.understanding.faq import FaqIndex
-    from assistant.understanding.lexicon import Lexicon
+    from assistant.understanding.names import Lexicon
 
     def build(kb: Knowledge, encoder: E5, cache: bool) -> FaqIndex:
         return FaqIndex(kb, encoder, Lexicon.from_knowledge(kb), VectorStore(tmp_path / "v.sqlite"), cache_dir=tmp_path if cache else None)
@@ -212,7 +212,7 @@ def test_the_dictionary_table_cuts_a_question_as_jiebas_whole_dictionary(small_k
 
     import jieba
 
-    from assistant.understanding.lexical import Dictionary
+    from assistant.understanding.keywords import Dictionary
     from assistant.understanding.sounds import cut
     from assistant.understanding.text import normalize
     from tests.conftest import ROOT

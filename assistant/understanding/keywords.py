@@ -1,4 +1,4 @@
-"""Lexical retrieval: jieba words + BM25, and character n-grams + BM25 (typos, terse queries)."""
+"""Keyword retrieval: jieba words + BM25, and character n-grams + BM25 (typos, terse queries)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from typing import Any
 import jieba
 import numpy as np
 
-from assistant.understanding.bm25 import BM25
+from assistant.understanding.bm25 import BM25, Counts, count_terms
+from assistant.understanding.memo import Memo
 from assistant.understanding.text import char_ngrams
 
 jieba.setLogLevel(logging.WARNING)
@@ -63,21 +64,29 @@ def _key(*parts: str) -> str:
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
-def make_tokenizer(words: set[str], texts: list[str] | None = None, cache_dir: Path | None = None) -> jieba.Tokenizer:
+def make_tokenizer(words: set[str], texts: list[str] | None = None, cache_dir: Path | None = None, *, memo: Memo | None = None,
+                   previous: jieba.Tokenizer | None = None) -> jieba.Tokenizer:  # fmt: skip
     """jieba with our words added. Given the documents and a cache dir, jieba's 350,000-word dictionary
     (1 s and 70 MB to load) is cut to the words that occur in the documents, with the same total
     frequency: the documents segment exactly as before, and a query word that no document contains
-    could never score anyway. The cut dictionary is kept by content."""
-    tok = _small_tokenizer(texts, cache_dir) if texts and cache_dir is not None else None
-    if tok is None:
-        tok = jieba.Tokenizer()
-        tok.initialize()
-        tok.content_key = ""  # type: ignore[attr-defined]
+    could never score anyway. The cut dictionary is kept by content. ``previous`` (the last build's
+    tokenizer) is returned as it is when its dictionary and words are the same."""
     ordered = sorted(words)
+    cut = _cut_dictionary(texts, cache_dir, memo) if texts and cache_dir is not None else None
+    if cut is not None:
+        path, digest = cut
+        key = _key(digest, *ordered)
+        if previous is not None and getattr(previous, "content_key", "") == key:
+            return previous
+        tok = jieba.Tokenizer(dictionary=str(path))
+        tok.tmp_dir = str(cache_dir)  # its own prefix-dictionary cache goes beside the word list
+        tok.initialize()
+    else:
+        tok, key = jieba.Tokenizer(), ""
+        tok.initialize()
     for word in ordered:
         tok.add_word(word, freq=200000)
-    if tok.content_key:  # type: ignore[attr-defined]
-        tok.content_key = _key(tok.content_key, *ordered)  # type: ignore[attr-defined]
+    tok.content_key = key  # type: ignore[attr-defined]
     return tok
 
 
@@ -132,24 +141,60 @@ class Dictionary:
         return {w: f for w, f in found.items() if w.strip() and " " not in w}
 
 
-def _small_tokenizer(texts: list[str], cache_dir: Path) -> jieba.Tokenizer:
-    store = TextStore(cache_dir)
-    keys = [_key("dag", jieba.__version__, t) for t in texts]
+class WordCounts:
+    """The dictionary words of a set of documents, with how many of the documents hold each: a changed
+    document takes its words out and puts its new ones in, instead of joining every document's again."""
+
+    def __init__(self) -> None:
+        self.keys: frozenset[str] = frozenset()
+        self.held: dict[str, list[int]] = {}  # word -> [documents holding it, its frequency]
+        self.total = 0
+
+    def changed(self, keys: frozenset[str], words_of: dict[str, dict[str, int]]) -> "WordCounts":
+        """These counts for the documents ``keys``; ``words_of`` holds the words of every key added or removed."""
+        out = WordCounts()
+        out.keys, out.total = keys, self.total
+        out.held = {w: list(v) for w, v in self.held.items()}
+        for sign, changed in ((-1, self.keys - keys), (1, keys - self.keys)):
+            for key in changed:
+                for word, freq in words_of[key].items():
+                    entry = out.held.setdefault(word, [0, freq])
+                    entry[0] += sign
+                    if not entry[0]:
+                        del out.held[word]
+        return out
+
+
+def _cut_dictionary(texts: list[str], cache_dir: Path, memo: Memo | None) -> tuple[Path, str]:
+    """The word list of the dictionary words in ``texts`` (and the left-out frequency), and its digest.
+    With the memo, only the words of the documents added or removed since the last build are read (from
+    the cache dir, or looked up in the dictionary table for a document never seen)."""
+    keys = frozenset(_key("dag", jieba.__version__, t) for t in texts)
+    last: WordCounts = memo.get("dictionary", "words", cache_dir, WordCounts) if memo is not None else WordCounts()
+    if not last.total:
+        last = WordCounts()  # nothing kept: every document is read
+    wanted = list(keys ^ last.keys)
     total_key = _key("total", jieba.__version__)
-    found = store.get([*dict.fromkeys(keys), total_key])
-    missing = {k: t for k, t in zip(keys, texts) if k not in found}
-    if missing or total_key not in found:  # only documents never seen before are looked up
+    store = TextStore(cache_dir)
+    found = store.get([*wanted, total_key]) if wanted or not last.total else {}
+    if any(k not in found for k in last.keys - keys):  # a removed document's words are lost: count them all again
+        last, wanted = WordCounts(), list(keys)
+        found = store.get([*wanted, total_key])
+    by_key = {_key("dag", jieba.__version__, t): t for t in texts} if any(k not in found for k in wanted) else {}
+    missing = {k: by_key[k] for k in wanted if k not in found}
+    if missing or (total_key not in found and not last.total):  # only documents never seen before are looked up
         full = Dictionary(cache_dir)
         new: dict[str, Any] = {total_key: full.total}
         for key, t in missing.items():
             new[key] = full.words_in(t)
         store.put(new)
         found.update(new)
-    kept: dict[str, int] = {}
-    for key in dict.fromkeys(keys):
-        kept.update(found[key])
-    lines = [f"{w} {f}" for w, f in sorted(kept.items())]
-    lines.append(f"{FILLER} {max(1, int(found[total_key]) - sum(kept.values()))}")
+    counts = last.changed(keys, found)
+    counts.total = int(found.get(total_key, last.total))
+    if memo is not None:
+        memo.put("dictionary", "words", cache_dir, counts)
+    lines = [f"{w} {f}" for w, (_, f) in sorted(counts.held.items())]
+    lines.append(f"{FILLER} {max(1, counts.total - sum(f for _, f in counts.held.values()))}")
     content = "\n".join(lines) + "\n"
     digest = _key(content)
     path = cache_dir / f"jieba-{digest[:16]}.txt"
@@ -157,11 +202,7 @@ def _small_tokenizer(texts: list[str], cache_dir: Path) -> jieba.Tokenizer:
         partial = path.with_suffix(".partial")
         partial.write_text(content, encoding="utf-8")
         partial.replace(path)
-    tok = jieba.Tokenizer(dictionary=str(path))
-    tok.tmp_dir = str(cache_dir)  # its own prefix-dictionary cache goes beside the word list
-    tok.initialize()
-    tok.content_key = digest  # type: ignore[attr-defined]
-    return tok
+    return path, digest
 
 
 def word_tokens(tokenizer: jieba.Tokenizer, text: str) -> list[str]:
@@ -177,10 +218,10 @@ def word_tokens(tokenizer: jieba.Tokenizer, text: str) -> list[str]:
 
 
 class BM25Index:
-    """A BM25 index over pre-tokenised documents; scores every document for a query."""
+    """A BM25 index over documents given by their term counts; scores every document for a query."""
 
-    def __init__(self, docs: list[list[str]]) -> None:
-        self.model = BM25(docs, k1=1.2, b=0.6)
+    def __init__(self, vocab: dict[str, int], docs: list[Counts]) -> None:
+        self.model = BM25.from_counts(vocab, docs, k1=1.2, b=0.6)
         self.vocab: dict[str, int] = self.model.vocab
         self.size = len(docs)
 
@@ -189,26 +230,33 @@ class BM25Index:
 
 
 class LexicalRetriever:
-    """Two BM25 indexes over the same documents: segmented words and character n-grams."""
+    """Two BM25 indexes over the same documents: segmented words and character n-grams. With a memo
+    (the last build's), only documents it has not seen are segmented and counted again."""
 
-    def __init__(self, docs: list[str], tokenizer: jieba.Tokenizer, cache_dir: Path | None = None) -> None:
+    def __init__(self, docs: list[str], tokenizer: jieba.Tokenizer, cache_dir: Path | None = None, memo: Memo | None = None) -> None:
         self.tokenizer = tokenizer
-        self.words = BM25Index([t or ["_"] for t in self._doc_tokens(docs, cache_dir)])
-        self.chars = BM25Index([char_ngrams(d, (2, 3)) or ["_"] for d in docs])
+        memo = memo if memo is not None else Memo()
+        # the term ids of the counts the memo keeps: the next build adds its new terms to the same table
+        # (an index ignores ids added after it was built)
+        words, chars = memo.get("vocab", "words", None, dict), memo.get("vocab", "chars", None, dict)
+        content = getattr(tokenizer, "content_key", "") or object()  # no key (no cache dir): nothing reused
+        tokens = self._doc_tokens([d for d in dict.fromkeys(docs) if not memo.known("word-counts", (content, d), None)], cache_dir)
+        self.words = BM25Index(words, [memo.get("word-counts", (content, d), None, lambda: count_terms(tokens[d] or ["_"], words)) for d in docs])
+        self.chars = BM25Index(chars, [memo.get("char-counts", d, None, lambda: count_terms(char_ngrams(d, (2, 3)) or ["_"], chars)) for d in docs])
 
-    def _doc_tokens(self, docs: list[str], cache_dir: Path | None) -> list[list[str]]:
+    def _doc_tokens(self, docs: list[str], cache_dir: Path | None) -> dict[str, list[str]]:
         """Tokens per document, kept by (dictionary, document) content when there is a cache dir."""
         content = getattr(self.tokenizer, "content_key", "")
-        if cache_dir is None or not content:
-            return [word_tokens(self.tokenizer, d) for d in docs]
+        if cache_dir is None or not content or not docs:
+            return {d: word_tokens(self.tokenizer, d) for d in docs}
         store = TextStore(cache_dir)
         keys = [_key("tokens", content, d) for d in docs]
-        found = store.get(list(dict.fromkeys(keys)))
+        found = store.get(keys)
         new = {k: word_tokens(self.tokenizer, d) for k, d in zip(keys, docs) if k not in found}
         if new:
             store.put(new)
             found.update(new)
-        return [found[k] for k in keys]
+        return {d: found[k] for k, d in zip(keys, docs)}
 
     def word_scores(self, text: str) -> np.ndarray:
         return self.words.scores(word_tokens(self.tokenizer, text))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import shutil
 import time
 from collections import Counter
@@ -19,35 +20,17 @@ from assistant.understanding.calibration import Calibrator, features
 from assistant.understanding.e5 import E5, is_bundled, open_encoder, save_bundled
 from assistant.understanding.faq import FaqIndex, FaqMatch
 from assistant.understanding.intent import IntentModel, IntentPrediction
-from assistant.understanding.lexicon import Lexicon
-from assistant.understanding.nlu_data import Example, read_nlu
+from assistant.understanding.names import Lexicon
+from assistant.understanding.nlu_data import SERVICE_MARK, Example, read_nlu
 from assistant.understanding.rasa_nlu import RasaNLU, service_hint
 from assistant.understanding.retriever import Hit, Retriever, guide_passages
+from assistant.understanding.shortcut import Shortcut, choose_limits, fold_of, out_of_fold
 from assistant.understanding.text import normalize
 from assistant.understanding.vectors import Progress, VectorStore, raw_vectors
 
 LEXICAL = ("word", "char", "name")  # the channels that need no model call
 NO_VECTOR = np.zeros(0, dtype=np.float32)
-
-
-@dataclass
-class Shortcut:
-    """Answer without the e5 query embedding when the lexical channels alone are confident: a calibrator
-    fitted on lexical-only evidence, an intent model without the embedding, and the thresholds above
-    which, on the training questions, they agreed with the full pipeline."""
-
-    calibrator: Calibrator
-    intents: IntentModel
-    service: float
-    intent: float
-
-    @classmethod
-    def load(cls, model_dir: Path) -> "Shortcut | None":
-        path = model_dir / "shortcut.json"
-        if not path.exists():
-            return None
-        limits = json.loads(path.read_text())
-        return cls(Calibrator.load(model_dir / "calibration-lexical.json"), IntentModel.load(model_dir / "intent-lexical"), limits["service"], limits["intent"])
+PIECE = 3  # the shortest run of a name masked for the lexical intent model (二字 runs are 申请, 办理: what is asked)
 
 
 @dataclass
@@ -75,16 +58,24 @@ class Understanding:
         self._faq_intents: dict[str, set[str]] = {}
 
     @classmethod
-    def load(cls, kb: Knowledge, model_dir: Path, *, cache_dir: Path | None = None, progress: Progress | None = None) -> "Understanding":
+    def load(cls, kb: Knowledge, model_dir: Path, *, cache_dir: Path | None = None, progress: Progress | None = None,
+             previous: "Understanding | None" = None) -> "Understanding":  # fmt: skip
+        """The models in ``model_dir`` over ``kb``; what ``previous`` built that still holds (see Retriever) is reused."""
         if not (model_dir / "intent" / "params.json").exists():
             raise FileNotFoundError(f"no trained models in {model_dir}: run `assistant train`")
         # training always saves the encoder; without it, e5 would silently serve with an untrained adapter
         if not (model_dir / "encoder" / "modules.json").exists():
             raise FileNotFoundError(f"the trained encoder is missing from {model_dir / 'encoder'}: run `assistant train`")
         encoder = open_encoder(model_dir / "encoder")
-        retriever = Retriever(kb, encoder, cache_dir=cache_dir, progress=progress)
+        retriever = Retriever(kb, encoder, cache_dir=cache_dir, progress=progress, previous=previous.retriever if previous is not None else None)
         intents, calibrator = IntentModel.load(model_dir / "intent"), Calibrator.load(model_dir / "calibration.json")
         return cls(kb, retriever, intents, calibrator, Shortcut.load(model_dir))
+
+    def updated(self, kb: Knowledge, *, cache_dir: Path | None = None, progress: Progress | None = None) -> "Understanding":
+        """The same models over a changed knowledge base: only the changed guides are indexed again.
+        This one is left as it is (it keeps answering until the new one is swapped in)."""
+        retriever = Retriever(kb, self.retriever.encoder, cache_dir=cache_dir, progress=progress, previous=self.retriever)
+        return type(self)(kb, retriever, self.intents, self.calibrator, self.shortcut)
 
     def _mark(self, text: str, hits: list[Hit]) -> str:
         """The question with its service replaced by the placeholder the intent model was trained with."""
@@ -96,6 +87,18 @@ class Understanding:
             marked = lexicon.mark_near_name(marked, hits[0].guide_id, min_len=3)
         return marked
 
+    def _mark_lexically(self, text: str, hits: list[Hit]) -> str:
+        """``_mark`` for the intent model without the embedding, which cannot read the rest of a service
+        said in pieces (驾驶证 … 换证 for 机动车驾驶证有效期满换证) as the service: every run of PIECE or
+        more characters shared with the retrieved guide's names is masked as well."""
+        marked = self._mark(text, hits)
+        if not hits:
+            return marked
+        lexicon = self.retriever.lexicon
+        while (more := lexicon.mark_near_name(marked, hits[0].guide_id, min_len=PIECE)) != marked:
+            marked = more
+        return re.sub(f"{SERVICE_MARK}+", SERVICE_MARK, marked)
+
     def _decide_lexically(self, norm: str, lexical: dict[str, np.ndarray]) -> tuple[list[Hit], float, IntentPrediction] | None:
         """Hits, confidence and intent from the lexical channels alone, when they are sure enough."""
         shortcut = self.shortcut
@@ -103,10 +106,10 @@ class Understanding:
             return None
         hits = self.retriever.fuse(lexical, k=5, channels=LEXICAL)
         confidence = shortcut.calibrator.confidence(hits)
-        if confidence < shortcut.service:
+        if not shortcut.takes(confidence):
             return None
-        intent = shortcut.intents.predict(self._mark(norm, hits), NO_VECTOR)
-        if self.remote is None and intent.confidence < shortcut.intent:  # with Rasa, this is only its fallback
+        intent = shortcut.intents.predict(self._mark_lexically(norm, hits), NO_VECTOR)
+        if self.remote is None and not shortcut.takes(confidence, intent):  # with Rasa, this is only its fallback
             return None
         return hits, confidence, intent
 
@@ -149,10 +152,16 @@ class Understanding:
             events=self.retriever.lexicon.mentioned_events(norm),
             mentioned=mentioned,
             vector=vec,
-            aspects=aspects(norm, lambda part: self._clause_intent(part, hits)) if intent is None else [],
+            aspects=aspects(norm, lambda part: self._clause_intent(part, hits, lexically=decided is not None)) if intent is None else [],
         )
 
-    def _clause_intent(self, clause: str, hits: list[Hit]) -> IntentPrediction:
+    def _clause_intent(self, clause: str, hits: list[Hit], *, lexically: bool = False) -> IntentPrediction:
+        """A clause's intent; on the shortcut's path by the lexical intent model when it is sure (as for the
+        whole question), else with the clause's embedding."""
+        if lexically and self.shortcut is not None:
+            local = self.shortcut.intents.predict(self._mark_lexically(clause, hits), NO_VECTOR)
+            if local.confidence >= self.shortcut.intent:
+                return local
         vec = self.retriever.embed_query(clause)
         return self.intents.predict(self._mark(clause, hits), vec if vec is not None else self._no_vector())
 
@@ -166,6 +175,21 @@ class TrainReport:
     intents: dict[str, int]
     adapter_loss: list[float]
     seconds: float
+
+
+def train_whole(kb: Knowledge, nlu_path: Path, model_dir: Path, *, base_encoder: Path | None = None, cache_dir: Path | None = None, log=print) -> TrainReport:  # type: ignore[no-untyped-def]
+    """train() beside model_dir, then swapped in whole: an interrupted or failed training leaves the old
+    models (or none), never a half-written folder that the next start would take for trained models."""
+    staging = model_dir.with_name(model_dir.name + ".partial")
+    replaced = model_dir.with_name(model_dir.name + ".replaced")
+    shutil.rmtree(staging, ignore_errors=True)
+    report = train(kb, nlu_path, staging, base_encoder=base_encoder, cache_dir=cache_dir or model_dir.parent / "cache", log=log)
+    shutil.rmtree(replaced, ignore_errors=True)
+    if model_dir.exists():
+        model_dir.rename(replaced)
+    staging.rename(model_dir)
+    shutil.rmtree(replaced, ignore_errors=True)
+    return report
 
 
 def train(kb: Knowledge, nlu_path: Path, model_dir: Path, *, base_encoder: Path | None = None, cache_dir: Path | None = None, log=print) -> TrainReport:  # type: ignore[no-untyped-def]
@@ -211,10 +235,13 @@ def train(kb: Knowledge, nlu_path: Path, model_dir: Path, *, base_encoder: Path 
     lexicon = Lexicon.from_knowledge(kb, cache)
     residuals = [normalize(e.residual) if e.span else lexicon.mark_service(t) for e, t in zip(examples, texts)]
     labels = [e.intent for e in examples]
-    with ThreadPoolExecutor(2) as pool:  # two independent fits; the solver's numpy work runs in parallel
+    no_vectors = lambda n: np.zeros((n, 0), dtype=np.float32)  # noqa: E731
+    with ThreadPoolExecutor(2) as pool:  # independent fits; the solver's numpy work runs in parallel
         full_job = pool.submit(cached_intent_model, residuals, labels, vectors, cache)
-        lexical_job = pool.submit(cached_intent_model, residuals, labels, np.zeros((len(texts), 0), dtype=np.float32), cache)
-        intents, lexical_intents = full_job.result(), lexical_job.result()
+        lexical_job = pool.submit(cached_intent_model, residuals, labels, no_vectors(len(texts)), cache)
+        # the shortcut's validation models (one per fold), kept by content like the others
+        folds_job = pool.submit(out_of_fold, residuals, labels, lambda t, y: cached_intent_model(t, y, no_vectors(len(t)), cache))
+        intents, lexical_intents, fold_intents = full_job.result(), lexical_job.result(), folds_job.result()
     intents.save(model_dir / "intent")
     lexical_intents.save(model_dir / "intent-lexical")
 
@@ -229,20 +256,27 @@ def train(kb: Knowledge, nlu_path: Path, model_dir: Path, *, base_encoder: Path 
     usable = [i for i, e in enumerate(examples) if (e.service is None and e.intent != "out_of_hall") or e.service in kb.guides]
     random.Random(3).shuffle(usable)
     usable = usable[:1500]
-    for i in usable:
+    # the shortcut's limits are validated on the gaps too: a gap asked like a service must not be
+    # answered as the neighbour guide without the full pipeline
+    gaps = [i for i, e in enumerate(examples) if e.intent == "out_of_hall"]
+    random.Random(4).shuffle(gaps)
+    validation = usable + gaps[:300]
+    for i in validation:
         lexical = retriever.lexical_scores(texts[i])
         hits = retriever.fuse(retriever.with_semantic(lexical, vectors[i]), k=5)
         lexical_hits = retriever.fuse(lexical, k=5, channels=LEXICAL)
-        rows.append(features(hits))
-        lexical_rows.append(features(lexical_hits))
-        labels_ok.append(int(bool(hits) and hits[0].guide_id == examples[i].service))
-        lexical_ok.append(int(bool(lexical_hits) and lexical_hits[0].guide_id == examples[i].service))
         full_hits.append((hits, lexical_hits))
+        if len(rows) < len(usable):
+            rows.append(features(hits))
+            lexical_rows.append(features(lexical_hits))
+            labels_ok.append(int(bool(hits) and hits[0].guide_id == examples[i].service))
+            lexical_ok.append(int(bool(lexical_hits) and lexical_hits[0].guide_id == examples[i].service))
     calibrator = Calibrator.fit(rows, labels_ok)
     calibrator.save(model_dir / "calibration.json")
     lexical_calibrator = Calibrator.fit(lexical_rows, lexical_ok)
     lexical_calibrator.save(model_dir / "calibration-lexical.json")
-    limits = _shortcut_limits(understanding, calibrator, lexical_calibrator, lexical_intents, [texts[i] for i in usable], [vectors[i] for i in usable], full_hits)
+    held_out = [fold_intents[fold_of(residuals[i])] for i in validation]  # the model that never saw the question
+    limits = _shortcut_limits(understanding, calibrator, lexical_calibrator, held_out, [texts[i] for i in validation], [vectors[i] for i in validation], full_hits)
     (model_dir / "shortcut.json").write_text(json.dumps(limits, indent=1))
     log(f"      lexical shortcut: service >= {limits['service']}, intent >= {limits['intent']} ({limits['share']:.0%} of training questions)")
     counts = dict(Counter(e.intent for e in examples))
@@ -252,20 +286,21 @@ def train(kb: Knowledge, nlu_path: Path, model_dir: Path, *, base_encoder: Path 
 def cached_intent_model(texts: list[str], labels: list[str], vectors: np.ndarray, cache_dir: Path) -> IntentModel:
     """IntentModel.train, or the model trained before on exactly these texts, labels and vectors (kept
     in the cache dir by their content): a retrain whose intent data did not change fits nothing. The
-    lexical model sees names masked, so a changed service name leaves its data unchanged."""
+    lexical model sees names masked, so a changed service name leaves its data unchanged. Otherwise the
+    fit starts from the newest model of the same shape in the cache (the last retrain's): a new name
+    changes few examples and the adapter a little, so it is near the new optimum (a third of the time)."""
     import hashlib
-    from importlib.metadata import version
 
-    from assistant.understanding import intent
+    from assistant.understanding import intent, logistic
 
-    # the code that trains (intent.py) and scikit-learn's version are part of the content
-    code = hashlib.sha256(Path(intent.__file__).read_bytes()).hexdigest()
-    digest = hashlib.sha256(json.dumps([code, version("scikit-learn"), texts, labels], ensure_ascii=False).encode())
+    # the code that trains (intent.py, logistic.py) is part of the content
+    code = hashlib.sha256(Path(intent.__file__).read_bytes() + Path(logistic.__file__).read_bytes()).hexdigest()
+    digest = hashlib.sha256(json.dumps([code, texts, labels], ensure_ascii=False).encode())
     digest.update(np.ascontiguousarray(vectors, dtype=np.float32).tobytes() + str(vectors.shape).encode())
     path = cache_dir / f"intent-{digest.hexdigest()[:16]}"
     if (path / "params.json").exists():
         return IntentModel.load(path)
-    model = IntentModel.train(texts, labels, vectors)
+    model = IntentModel.train(texts, labels, vectors, start=_previous_model(cache_dir, sorted(set(labels)), vectors.shape[1]))
     partial = path.with_name(path.name + ".partial")
     shutil.rmtree(partial, ignore_errors=True)
     model.save(partial)
@@ -274,21 +309,37 @@ def cached_intent_model(texts: list[str], labels: list[str], vectors: np.ndarray
     return model
 
 
-def _shortcut_limits(understanding: Understanding, calibrator: Calibrator, lexical_calibrator: Calibrator, lexical_intents: IntentModel,
+def _previous_model(cache_dir: Path, classes: list[str], dim: int, look: int = 4) -> IntentModel | None:
+    """The newest cached intent model with these classes and this embedding size (of the last few)."""
+    def written(params: Path) -> float:
+        try:
+            return params.stat().st_mtime
+        except OSError:  # replaced meanwhile by another fit
+            return 0.0
+
+    done = [p for p in cache_dir.glob("intent-*/params.json") if not p.parent.name.endswith(".partial")]
+    for params in sorted(done, key=written, reverse=True)[:look]:
+        try:
+            model = IntentModel.load(params.parent)
+        except (OSError, ValueError, EOFError):  # replaced meanwhile, or damaged: a cold start instead
+            continue
+        if model.aligned(classes, {}, dim) is not None:
+            return model
+    return None
+
+
+def _shortcut_limits(understanding: Understanding, calibrator: Calibrator, lexical_calibrator: Calibrator, lexical_intents: list[IntentModel],
                      texts: list[str], vectors: list[np.ndarray], hits: list[tuple[list[Hit], list[Hit]]]) -> dict[str, float]:  # fmt: skip
-    """The lowest thresholds at which the lexical decision (service, whether to answer, intent) equals the
-    full pipeline's on at least 99.5 % of the training questions it takes; never below 0.9."""
+    """The shortcut's limits (see shortcut.choose_limits) from whether the lexical decision (service, whether
+    to answer, intent) equals the full pipeline's on each validation question; each question's lexical
+    intent comes from the model of ``lexical_intents`` that was trained without it."""
     rows = []
-    for text, vec, (full, lexical) in zip(texts, vectors, hits):
+    for text, vec, (full, lexical), model in zip(texts, vectors, hits, lexical_intents):
         full_intent = understanding.intents.predict(understanding._mark(text, full), vec).intent
-        lexical_intent = lexical_intents.predict(understanding._mark(text, lexical), NO_VECTOR)
+        lexical_intent = model.predict(understanding._mark_lexically(text, lexical), NO_VECTOR)
         same = bool(full) and bool(lexical) and full[0].guide_id == lexical[0].guide_id and calibrator.confidence(full) >= 0.5 and full_intent == lexical_intent.intent
         rows.append((lexical_calibrator.confidence(lexical), lexical_intent.confidence, same))
-    for limit in (0.9, 0.95, 0.98, 0.99, 0.995):
-        taken = [same for s, i, same in rows if s >= limit and i >= limit]
-        if taken and sum(taken) / len(taken) >= 0.995:
-            return {"service": limit, "intent": limit, "share": len(taken) / len(rows)}
-    return {"service": 2.0, "intent": 2.0, "share": 0.0}  # never: the lexical channels alone are not trusted
+    return choose_limits(rows)
 
 
 __all__ = ["Understanding", "Understood", "Example", "train"]

@@ -74,7 +74,7 @@ class Lexicon:
         def build() -> dict[str, Any]:
             tokenizer = None
             if cache_dir is not None and plain:  # the names cut with the dictionary cut to them, not jieba's whole one
-                from assistant.understanding.lexical import make_tokenizer
+                from assistant.understanding.keywords import make_tokenizer
 
                 tokenizer = make_tokenizer(set(), plain, cache_dir)
             words_of = {gid: [[w for w in word_runs(n, tokenizer) if w in cut(n, tokenizer)] for n in names] for gid, names in self.plain_names_of.items()}
