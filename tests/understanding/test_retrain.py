@@ -138,3 +138,20 @@ def test_an_intent_fit_starts_from_the_newest_cached_model_of_its_shape(tmp_path
         np.testing.assert_allclose(again.predict(text, vec).confidence, cold.predict(text, vec).confidence, atol=1e-3)
     model.cached_intent_model(texts, ["ask_materials", "ask_fee", "ask_fee", "ask_location"], np.eye(4, 3, dtype=np.float32), tmp_path)
     assert starts[-1] is None  # other classes: a cold start
+
+
+def test_an_intent_fit_starts_from_the_last_model_of_its_role(tmp_path, monkeypatch):
+    import numpy as np
+
+    from assistant.understanding.intent import IntentModel
+
+    texts, labels = ["□要带什么", "□多少钱", "□要带哪些材料", "□收费吗"], ["ask_materials", "ask_fee", "ask_materials", "ask_fee"]
+    none = lambda n: np.zeros((n, 0), dtype=np.float32)  # noqa: E731
+    fold = model.cached_intent_model(texts[:3], labels[:3], none(3), tmp_path, role="fold-0")
+    model.cached_intent_model(texts, labels, none(4), tmp_path, role="lexical")  # newer, of the same shape
+    assert (tmp_path / "intent-last-fold-0.txt").exists()
+    starts: list = []
+    train = IntentModel.train
+    monkeypatch.setattr(IntentModel, "train", classmethod(lambda cls, *a, start=None, **k: starts.append(start) or train(*a, start=start, **k)))
+    model.cached_intent_model([*texts[:2], "□要带哪些证件"], labels[:3], none(3), tmp_path, role="fold-0")
+    assert len(starts) == 1 and np.array_equal(starts[0].coef, fold.coef)  # its own predecessor, not the newest
