@@ -116,6 +116,19 @@ class Dictionary:
             con.executemany("INSERT INTO meta VALUES (?, ?)", [("total", str(total)), ("longest", str(max(len(w) for w, _ in words)))])
         partial.replace(self.path)
 
+    def tokenizer_for(self, text: str) -> jieba.Tokenizer:
+        """A tokenizer that cuts ``text`` exactly as jieba's whole dictionary does, from the table: the
+        dictionary words inside ``text`` with their frequencies (and their prefixes, as jieba keeps
+        them), under the same total. jieba's DAG of ``text`` only ever reaches those words."""
+        freq: dict[str, int] = {}
+        for word, count in self.words_in(text).items():
+            freq[word] = count
+            for end in range(1, len(word)):
+                freq.setdefault(word[:end], 0)
+        tok = jieba.Tokenizer()
+        tok.FREQ, tok.total, tok.initialized = freq, self.total, True
+        return tok
+
     def words_in(self, text: str) -> dict[str, int]:
         """The dictionary words occurring in ``text`` with their frequencies: what jieba's DAG of the text
         reaches (every prefix of a word is in its prefix dictionary, so every word inside is reached)."""

@@ -88,7 +88,8 @@ plain = assistant.handle(Message(text="护照要带什么材料", channel="cli")
 import jieba
 before = {"pypinyin": "pypinyin" in sys.modules, "scipy": "scipy" in sys.modules, "jieba_full": jieba.dt.initialized}
 typo = assistant.handle(Message(text="护招要带什么材料", channel="cli"), record=False)
-print("RESULT " + json.dumps({"before": before, "after": "pypinyin" in sys.modules, "guides": [plain.guide.id, typo.guide.id]}))
+print("RESULT " + json.dumps({"before": before, "after": "pypinyin" in sys.modules, "jieba_full_after": jieba.dt.initialized,
+                              "guides": [plain.guide.id, typo.guide.id]}))
 """
 
 
@@ -107,3 +108,5 @@ def test_pypinyin_and_jiebas_full_dictionary_wait_for_a_possible_misspelling(tra
     result = json.loads(line[7:])
     assert result["before"] == {"pypinyin": False, "scipy": False, "jieba_full": False}
     assert result["after"] is True and result["guides"] == ["passport", "passport"]
+    # 护招 is two characters: respelled only on word boundaries, cut from the dictionary table, not jieba's whole one
+    assert result["jieba_full_after"] is False

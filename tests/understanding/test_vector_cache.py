@@ -220,3 +220,23 @@ def test_the_faq_index_kept_by_content_equals_a_fresh_one_and_follows_a_new_name
     other = build(renamed, CountingE5(), True)
     assert other.texts == build(renamed, CountingE5(), False).texts != again.texts
     assert len(list(tmp_path.glob("faq-masked-*"))) == 2
+
+
+def test_the_dictionary_table_cuts_a_question_as_jiebas_whole_dictionary(small_kb, tmp_path):
+    """The pinyin channel's word boundaries come from a tokenizer of the question's own dictionary words
+    (read from the table), which must cut exactly as the whole dictionary does."""
+    import json
+
+    import jieba
+
+    from assistant.understanding.keywords import Dictionary
+    from assistant.understanding.sounds import cut
+    from assistant.understanding.text import normalize
+    from tests.conftest import ROOT
+
+    bench = ROOT / "benchmarks"
+    texts = [normalize(json.loads(x)["text"]) for f in ("typo-questions.jsonl", "extra-questions.jsonl") for x in (bench / f).read_text(encoding="utf-8").splitlines() if x.strip()]
+    texts += ["", "护招 要带什么?", "身份证ABC123丢了", "离昏登记在哪办", "a b  c"]
+    table, full = Dictionary(tmp_path), jieba.Tokenizer()
+    full.initialize()
+    assert [cut(t, table.tokenizer_for(t)) for t in texts] == [cut(t, full) for t in texts]
