@@ -29,7 +29,11 @@ from kivy.clock import Clock
 from kivy.core.window import Window
 marks = {}
 def rss_mb():
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # VmHWM, not ru_maxrss: Linux carries ru_maxrss over exec from the forking parent, so a kiosk started
+    # by a benchmark that had just held 10,000 guides reported that parent's 1 GB as its own peak
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
 def flipped(*_a):
     if "first_frame" not in marks and app.root is not None and app.root.ids.sm.current == "home":
         marks["first_frame"] = time.time()
