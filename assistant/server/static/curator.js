@@ -578,7 +578,7 @@
       if (id !== state.current) return;
       var body = clear($("cur-versions")), a = clear($("cur-diff-a")), b = clear($("cur-diff-b"));
       list.forEach(function (v) {
-        var btn = el("button", { type: "button", className: "st-btn cur-small", "data-version": v.version, text: "回滚到此版本 Roll back", "aria-label": "回滚到版本 " + v.version + " Roll back to version " + v.version });
+        var btn = el("button", { type: "button", className: "st-btn cur-small", "data-version": v.version, text: "回滚到此版本 Roll back", "aria-label": "回滚到此版本 Roll back: v" + v.version });
         // the current version's button says so, in its name too (the name contains what is shown)
         if (v.version === state.loaded.version) { btn.disabled = true; btn.textContent = "当前版本 current"; btn.setAttribute("aria-label", "当前版本 current: v" + v.version); }
         btn.addEventListener("click", function () { rollback(v.version); });

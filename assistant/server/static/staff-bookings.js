@@ -40,7 +40,7 @@
         if (b.status === "booked") {
           var btn = document.createElement("button");
           btn.type = "button"; btn.className = "st-btn"; btn.textContent = "签到 Check in";
-          btn.setAttribute("aria-label", "签到 " + b.code);
+          btn.setAttribute("aria-label", "签到 Check in " + b.code);
           btn.addEventListener("click", function () { checkIn(b.code); });
           td.appendChild(btn);
         }
