@@ -38,6 +38,30 @@ class Example:
         return self.text.replace(self.span, SERVICE_MARK) if self.span else self.text
 
 
+def named_in_part(examples: list[Example], kb: Knowledge, cut, *, limit: int) -> list[Example]:  # type: ignore[no-untyped-def]
+    """Copies of Chinese examples with the service named in part, as people name it: the span replaced
+    by a run of whole words of the guide's official name (内地居民离婚登记 -> 离婚登记), three characters
+    or more and not the whole name. The generated examples name services exactly; questions that name
+    one in part are what the lexical channels' confidence must be validated on too. ``cut`` splits a
+    name into words; at most ``limit`` copies, one per example, each run drawn by the example's text."""
+    runs: dict[str, list[str]] = {}
+    out = []
+    for e in examples:
+        guide = kb.guides.get(e.service or "")
+        if guide is None or not e.span or e.span.isascii():
+            continue
+        if guide.id not in runs:
+            words = cut(guide.name)
+            found = ("".join(words[i:j]) for i in range(len(words)) for j in range(i + 1, len(words) + 1))
+            runs[guide.id] = [r for r in dict.fromkeys(found) if 3 <= len(r) < len(guide.name) and all("\u4e00" <= ch <= "\u9fff" for ch in r)]
+        if runs[guide.id]:
+            part = draws("part", e.text).choice(runs[guide.id])
+            out.append(Example(e.text.replace(e.span, part, 1), e.intent, e.service, part))
+        if len(out) >= limit:
+            break
+    return out
+
+
 def strip_entities(text: str) -> tuple[str, str | None, str | None]:
     """'[身份证丢了]{"entity": "service", "value": "id-card-replacement"}要带什么' -> text, service id, span."""
     service = span = None

@@ -16,20 +16,25 @@ import numpy as np
 
 from assistant.kb.source import Knowledge
 from assistant.understanding.aspects import aspects, clauses
-from assistant.understanding.calibration import Calibrator, features
+from assistant.understanding.calibration import FEATURES, Calibrator, features
 from assistant.understanding.e5 import E5, is_bundled, open_encoder, save_bundled
 from assistant.understanding.faq import FaqIndex, FaqMatch
 from assistant.understanding.intent import IntentModel, IntentPrediction
 from assistant.understanding.names import Lexicon
-from assistant.understanding.nlu_data import SERVICE_MARK, Example, read_nlu
+from assistant.understanding.nlu_data import SERVICE_INTENTS, SERVICE_MARK, Example, named_in_part, read_nlu
 from assistant.understanding.rasa_nlu import RasaNLU, service_hint
 from assistant.understanding.retriever import Hit, Retriever, guide_passages
-from assistant.understanding.shortcut import Shortcut, choose_limits, fold_of, out_of_fold
+from assistant.understanding.shortcut import CHAT_INTENTS, Shortcut, choose_chat_limit, choose_limits, fold_of, out_of_fold
 from assistant.understanding.text import normalize
 from assistant.understanding.vectors import Progress, VectorStore, raw_vectors
 
 LEXICAL = ("word", "char", "name")  # the channels that need no model call
 NO_VECTOR = np.zeros(0, dtype=np.float32)
+# the logistic fits' inverse regularisation: the lexical model (n-grams only) is held out less tightly, so
+# its confidence separates what it knows from what it does not (out of fold, more of the questions it gets
+# right pass the shortcut's limit at the same agreement)
+FULL_C, LEXICAL_C = 8.0, 32.0
+PARTS = 800  # validation questions with the service named in part
 PIECE = 3  # the shortest run of a name masked for the lexical intent model (二字 runs are 申请, 办理: what is asked)
 
 
@@ -106,12 +111,12 @@ class Understanding:
             return None
         hits = self.retriever.fuse(lexical, k=5, channels=LEXICAL)
         confidence = shortcut.calibrator.confidence(hits)
-        if not shortcut.takes(confidence):
-            return None
         intent = shortcut.intents.predict(self._mark_lexically(norm, hits), NO_VECTOR)
-        if self.remote is None and not shortcut.takes(confidence, intent):  # with Rasa, this is only its fallback
-            return None
-        return hits, confidence, intent
+        if self.remote is not None:  # with Rasa, the local intent is only its fallback
+            return (hits, confidence, intent) if shortcut.takes(confidence) else None
+        if shortcut.chats(intent) and not self.retriever.lexicon.mentioned_services(norm):
+            return [], 0.0, intent  # a greeting or a request for a person, no service in it: nothing to find
+        return (hits, confidence, intent) if shortcut.takes(confidence, intent) else None
 
     def faq_matches(self, text: str, *, guide_id: str | None = None, hall: bool = True, vector: np.ndarray | None = None, min_overlap: float = 0.0) -> list[FaqMatch]:
         return self.faq.search(text, guide_id=guide_id, hall=hall, query_vec=vector, min_overlap=min_overlap)
@@ -238,17 +243,17 @@ def train(kb: Knowledge, nlu_path: Path, model_dir: Path, *, base_encoder: Path 
     no_vectors = lambda n: np.zeros((n, 0), dtype=np.float32)  # noqa: E731
     with ThreadPoolExecutor(2) as pool:  # independent fits; the solver's numpy work runs in parallel
         full_job = pool.submit(cached_intent_model, residuals, labels, vectors, cache, role="full")
-        lexical_job = pool.submit(cached_intent_model, residuals, labels, no_vectors(len(texts)), cache, role="lexical")
+        lexical_job = pool.submit(cached_intent_model, residuals, labels, no_vectors(len(texts)), cache, role="lexical", c=LEXICAL_C)
         # the shortcut's validation models (one per fold, fitted in turn), kept by content like the others
         fold = iter(range(1_000))
-        folds_job = pool.submit(out_of_fold, residuals, labels, lambda t, y: cached_intent_model(t, y, no_vectors(len(t)), cache, role=f"fold-{next(fold)}"))
+        folds_job = pool.submit(out_of_fold, residuals, labels, lambda t, y: cached_intent_model(t, y, no_vectors(len(t)), cache, role=f"fold-{next(fold)}", c=LEXICAL_C))
         intents, lexical_intents, fold_intents = full_job.result(), lexical_job.result(), folds_job.result()
     intents.save(model_dir / "intent")
     lexical_intents.save(model_dir / "intent-lexical")
 
     log("[3/3] fitting the confidence calibration")
     retriever = Retriever(kb, encoder, cache_dir=cache)
-    understanding = Understanding(kb, retriever, intents, Calibrator([0.0] * 8, 0.0))
+    understanding = Understanding(kb, retriever, intents, Calibrator([0.0] * len(FEATURES), 0.0))
     rows, lexical_rows, labels_ok, lexical_ok, full_hits = [], [], [], [], []
     # questions whose service is known (or none at all); texts and vectors are already computed above
     # the catalogue's gaps (out_of_hall) are left out: they are asked like services and do hit a
@@ -256,35 +261,51 @@ def train(kb: Knowledge, nlu_path: Path, model_dir: Path, *, base_encoder: Path 
     # made every confident answer less confident
     usable = [i for i, e in enumerate(examples) if (e.service is None and e.intent != "out_of_hall") or e.service in kb.guides]
     random.Random(3).shuffle(usable)
-    usable = usable[:1500]
+    usable = usable[:3000]
     # the shortcut's limits are validated on the gaps too: a gap asked like a service must not be
     # answered as the neighbour guide without the full pipeline
     gaps = [i for i, e in enumerate(examples) if e.intent == "out_of_hall"]
     random.Random(4).shuffle(gaps)
+    # and on the same questions with the service named in part (see nlu_data.named_in_part): their
+    # e5 vectors are kept by content like the others', so a retrain encodes only new ones
+    from assistant.understanding.keywords import make_tokenizer
+
+    name_cut = make_tokenizer(set(), [g.name for g in kb.guides.values()], cache)  # jieba's words, not our names
+    parts = named_in_part([examples[i] for i in usable], kb, lambda name: list(name_cut.cut(name)), limit=PARTS)
+    part_texts = [normalize(e.text) for e in parts]
+    part_vectors = encoder.finish(raw_vectors(encoder, part_texts, "query", store)) if parts else np.zeros((0, encoder.dim), dtype=np.float32)
     validation = usable + gaps[:300]
-    for i in validation:
-        lexical = retriever.lexical_scores(texts[i])
-        hits = retriever.fuse(retriever.with_semantic(lexical, vectors[i]), k=5)
+    cases = [(texts[i], vectors[i], examples[i], residuals[i], "usable" if n < len(usable) else "gap") for n, i in enumerate(validation)]
+    cases += [(t, v, e, normalize(e.residual), "part") for t, v, e in zip(part_texts, part_vectors, parts)]
+    for text, vector, example, _, kind in cases:
+        lexical = retriever.lexical_scores(text)
+        hits = retriever.fuse(retriever.with_semantic(lexical, vector), k=5)
         lexical_hits = retriever.fuse(lexical, k=5, channels=LEXICAL)
         full_hits.append((hits, lexical_hits))
-        if len(rows) < len(usable):
+        if kind == "usable":
             rows.append(features(hits))
-            lexical_rows.append(features(lexical_hits))
-            labels_ok.append(int(bool(hits) and hits[0].guide_id == examples[i].service))
-            lexical_ok.append(int(bool(lexical_hits) and lexical_hits[0].guide_id == examples[i].service))
+            labels_ok.append(int(bool(hits) and hits[0].guide_id == example.service))
     calibrator = Calibrator.fit(rows, labels_ok)
     calibrator.save(model_dir / "calibration.json")
+    # the shortcut's service confidence says whether the full pipeline would answer with the lexical
+    # channels' guide (its guide, and sure of it), fitted on questions about a service (named, in part,
+    # or not at all: 要带什么); whether a question is about a service at all is the lexical intent
+    # model's to say (the shortcut takes service intents only)
+    for (_, _, example, _, kind), (hits, lexical_hits) in zip(cases, full_hits):
+        if kind != "gap" and (example.service is not None or example.intent in SERVICE_INTENTS):
+            lexical_rows.append(features(lexical_hits))
+            lexical_ok.append(int(_same_service(calibrator, hits, lexical_hits)))
     lexical_calibrator = Calibrator.fit(lexical_rows, lexical_ok)
     lexical_calibrator.save(model_dir / "calibration-lexical.json")
-    held_out = [fold_intents[fold_of(residuals[i])] for i in validation]  # the model that never saw the question
-    limits = _shortcut_limits(understanding, calibrator, lexical_calibrator, held_out, [texts[i] for i in validation], [vectors[i] for i in validation], full_hits)
+    held_out = [fold_intents[fold_of(residual)] for _, _, _, residual, _ in cases]  # the model that never saw the question (nor its template)
+    limits = _shortcut_limits(understanding, calibrator, lexical_calibrator, held_out, [c[0] for c in cases], [c[1] for c in cases], full_hits)
     (model_dir / "shortcut.json").write_text(json.dumps(limits, indent=1))
-    log(f"      lexical shortcut: service >= {limits['service']}, intent >= {limits['intent']} ({limits['share']:.0%} of training questions)")
+    log(f"      lexical shortcut: service >= {limits['service']}, intent >= {limits['intent']} ({limits['share']:.0%} of training questions); greetings and requests for a person >= {limits['chat']}")
     counts = dict(Counter(e.intent for e in examples))
     return TrainReport(len(examples), counts, losses, time.perf_counter() - start)
 
 
-def cached_intent_model(texts: list[str], labels: list[str], vectors: np.ndarray, cache_dir: Path, *, role: str = "") -> IntentModel:
+def cached_intent_model(texts: list[str], labels: list[str], vectors: np.ndarray, cache_dir: Path, *, role: str = "", c: float = FULL_C) -> IntentModel:
     """IntentModel.train, or the model trained before on exactly these texts, labels and vectors (kept
     in the cache dir by their content): a retrain whose intent data did not change fits nothing. The
     lexical model sees names masked, so a changed service name leaves its data unchanged. Otherwise the
@@ -297,14 +318,14 @@ def cached_intent_model(texts: list[str], labels: list[str], vectors: np.ndarray
 
     # the code that trains (intent.py, logistic.py) is part of the content
     code = hashlib.sha256(Path(intent.__file__).read_bytes() + Path(logistic.__file__).read_bytes()).hexdigest()
-    digest = hashlib.sha256(json.dumps([code, texts, labels], ensure_ascii=False).encode())
+    digest = hashlib.sha256(json.dumps([code, c, texts, labels], ensure_ascii=False).encode())
     digest.update(np.ascontiguousarray(vectors, dtype=np.float32).tobytes() + str(vectors.shape).encode())
     path = cache_dir / f"intent-{digest.hexdigest()[:16]}"
     last = cache_dir / f"intent-last-{role}.txt" if role else None
     if (path / "params.json").exists():
         model = IntentModel.load(path)
     else:
-        model = IntentModel.train(texts, labels, vectors, start=_previous_model(cache_dir, last, sorted(set(labels)), vectors.shape[1]))
+        model = IntentModel.train(texts, labels, vectors, c=c, start=_previous_model(cache_dir, last, sorted(set(labels)), vectors.shape[1]))
         partial = path.with_name(path.name + ".partial")
         shutil.rmtree(partial, ignore_errors=True)
         model.save(partial)
@@ -358,13 +379,24 @@ def _shortcut_limits(understanding: Understanding, calibrator: Calibrator, lexic
     """The shortcut's limits (see shortcut.choose_limits) from whether the lexical decision (service, whether
     to answer, intent) equals the full pipeline's on each validation question; each question's lexical
     intent comes from the model of ``lexical_intents`` that was trained without it."""
-    rows = []
+    rows, chat_rows = [], []
     for text, vec, (full, lexical), model in zip(texts, vectors, hits, lexical_intents):
         full_intent = understanding.intents.predict(understanding._mark(text, full), vec).intent
         lexical_intent = model.predict(understanding._mark_lexically(text, lexical), NO_VECTOR)
-        same = bool(full) and bool(lexical) and full[0].guide_id == lexical[0].guide_id and calibrator.confidence(full) >= 0.5 and full_intent == lexical_intent.intent
-        rows.append((lexical_calibrator.confidence(lexical), lexical_intent.confidence, same))
-    return choose_limits(rows)
+        same = _same_service(calibrator, full, lexical) and full_intent == lexical_intent.intent
+        asks_service = lexical_intent.intent in SERVICE_INTENTS
+        rows.append((lexical_calibrator.confidence(lexical), lexical_intent.confidence if asks_service else 0.0, same))
+        if lexical_intent.intent in CHAT_INTENTS and not understanding.retriever.lexicon.mentioned_services(text):
+            # the dialogue answers these without a service unless the full pipeline is sure of one
+            no_service = not full or calibrator.confidence(full) < 0.5
+            chat_rows.append((lexical_intent.confidence, no_service and full_intent == lexical_intent.intent))
+    return {**choose_limits(rows), "chat": choose_chat_limit(chat_rows)}
+
+
+def _same_service(calibrator: Calibrator, full: list[Hit], lexical: list[Hit]) -> bool:
+    """The full pipeline answers with the lexical channels' first guide, sure enough to answer (the
+    dialogue answers at a calibrated 0.5; below it asks which service is meant)."""
+    return bool(full) and bool(lexical) and full[0].guide_id == lexical[0].guide_id and calibrator.confidence(full) >= 0.5
 
 
 __all__ = ["Understanding", "Understood", "Example", "train"]

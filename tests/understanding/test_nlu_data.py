@@ -62,3 +62,23 @@ def test_training_data_holds_no_held_out_or_dev_question():
     trained = {key(e.text) for e in read_nlu(ROOT / "training" / "data" / "nlu.yml")}
     copied = sorted({t for t in held if key(t) in trained and len(key(t)) > 4})
     assert not copied, copied
+
+
+def test_services_named_in_part_are_whole_words_of_the_official_name():
+    from assistant.understanding.nlu_data import Example, named_in_part
+
+    kb, _ = load_knowledge(KNOWLEDGE)
+    cut = {"内地居民离婚登记": ["内地", "居民", "离婚", "登记"]}.get
+    examples = [
+        Example("内地居民离婚登记在哪办", "ask_location", "divorce-registration", "内地居民离婚登记"),
+        Example("where is divorce registration", "ask_location", "divorce-registration", "divorce registration"),  # English: kept out
+        Example("你好", "greet"),  # no service
+    ]
+    parts = named_in_part(examples, kb, lambda name: cut(name) or [name], limit=10)
+    assert len(parts) == 1
+    part = parts[0]
+    assert part.span in {"内地居民", "居民离婚", "离婚登记", "内地居民离婚", "居民离婚登记"}  # 3+ characters, whole words, not all
+    assert part.text == f"{part.span}在哪办" and (part.intent, part.service) == ("ask_location", "divorce-registration")
+    assert part.residual == examples[0].residual  # the same template: the same fold, the same intent
+    assert named_in_part(examples, kb, lambda name: cut(name) or [name], limit=10) == parts  # drawn by the text
+    assert named_in_part(examples * 5, kb, lambda name: cut(name) or [name], limit=2) == parts * 2

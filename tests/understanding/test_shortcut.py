@@ -8,7 +8,8 @@ import pytest
 
 from assistant.engine import Paths
 from assistant.understanding.pipeline import Understanding
-from assistant.understanding.shortcut import FOLDS, MIN_TAKEN, NEVER, Shortcut, choose_limits, fold_of, out_of_fold
+from assistant.understanding.intent import IntentPrediction
+from assistant.understanding.shortcut import FOLDS, GRID, MIN_TAKEN, NEVER, Shortcut, choose_chat_limit, choose_limits, fold_of, out_of_fold
 
 
 @pytest.fixture
@@ -28,8 +29,8 @@ def understanding(engine):
     u.shortcut = kept
 
 
-def with_limits(u: Understanding, service: float, intent: float) -> Shortcut:
-    return Shortcut(u.shortcut.calibrator, u.shortcut.intents, service, intent)
+def with_limits(u: Understanding, service: float, intent: float, chat: float = NEVER) -> Shortcut:
+    return Shortcut(u.shortcut.calibrator, u.shortcut.intents, service, intent, chat)
 
 
 def cold(u: Understanding, text: str):
@@ -69,6 +70,30 @@ def test_too_few_questions_taken_say_nothing():
     assert choose_limits([])["service"] == NEVER
 
 
+def test_the_chat_limit_is_the_lowest_that_agrees():
+    # greetings at 0.85 or more agree; at 0.72 a third of them were service questions after all: the
+    # lowest limit of the grid above those
+    rows = [(0.95, True)] * 40 + [(0.85, True)] * 20 + [(0.72, False)] * 10 + [(0.72, True)] * 20
+    assert choose_chat_limit(rows) == min(g for g in GRID if g > 0.72)
+
+
+def test_the_chat_limit_needs_enough_questions_and_agreement():
+    assert choose_chat_limit([(0.99, True)] * (MIN_TAKEN - 1)) == NEVER
+    assert choose_chat_limit([(0.99, True)] * 100 + [(0.999, False)]) == NEVER  # one disagreement at the top
+    assert choose_chat_limit([]) == NEVER
+
+
+def test_only_a_question_about_a_service_is_taken_on_the_service_side():
+    shortcut = Shortcut(None, None, 0.5, 0.5, NEVER)  # type: ignore[arg-type]
+    sure = lambda intent: IntentPrediction(intent, 0.99, {intent: 0.99})  # noqa: E731
+    assert shortcut.takes(0.99, sure("ask_fee"))
+    for intent in ("greet", "out_of_scope", "out_of_hall", "ask_hall", "request_human"):
+        assert not shortcut.takes(0.99, sure(intent))
+    assert not shortcut.chats(sure("greet"))  # the chat limit NEVER: greetings go to the full pipeline
+    assert Shortcut(None, None, 0.5, 0.5, 0.9).chats(sure("greet"))  # type: ignore[arg-type]
+    assert not Shortcut(None, None, 0.5, 0.5, 0.9).chats(sure("ask_fee"))  # type: ignore[arg-type]
+
+
 def test_equal_texts_share_a_fold_and_no_fold_model_saw_its_fold():
     texts = [f"□怎么{x}" for x in "办领补换查交"] * 3 + ["□要带什么"] * 5
     assert len({fold_of(t) for t in texts if t == "□要带什么"}) == 1
@@ -94,6 +119,14 @@ def test_limits_are_read_from_shortcut_json(models_copy):
     assert (shortcut.service, shortcut.intent) == (0.85, 0.9)
 
 
+def test_a_shortcut_json_without_a_chat_limit_never_takes_chat(models_copy):
+    (models_copy / "shortcut.json").write_text(json.dumps({"service": 0.85, "intent": 0.9}))  # written before the chat limit
+    assert Shortcut.load(models_copy).chat == NEVER
+    (models_copy / "shortcut.json").write_text(json.dumps({"service": 0.85, "intent": 0.9, "chat": "0.8"}))
+    with pytest.raises(ValueError, match="shortcut.json: expected a numeric 'chat' limit"):
+        Shortcut.load(models_copy)
+
+
 def test_no_shortcut_json_means_no_shortcut(models_copy):
     (models_copy / "shortcut.json").unlink()
     assert Shortcut.load(models_copy) is None
@@ -114,9 +147,10 @@ def test_a_malformed_shortcut_json_names_the_file(models_copy):
 
 def test_training_wrote_limits_the_validation_chose(engine, trained_settings):
     limits = json.loads((Paths.of(trained_settings).models / "shortcut.json").read_text())
-    assert set(limits) >= {"service", "intent", "share"}
+    assert set(limits) >= {"service", "intent", "share", "chat"}
     # either off, or a pair of the grid taking a share of the validation questions
-    assert (limits["service"], limits["intent"], limits["share"]) == (NEVER, NEVER, 0.0) or (0.8 <= limits["service"] <= 0.995 and 0.8 <= limits["intent"] <= 0.995 and limits["share"] > 0)
+    assert (limits["service"], limits["intent"], limits["share"]) == (NEVER, NEVER, 0.0) or (limits["service"] in GRID and limits["intent"] in GRID and limits["share"] > 0)
+    assert limits["chat"] in (*GRID, NEVER)
 
 
 # --- when a question takes it -------------------------------------------------------------------
@@ -127,6 +161,22 @@ def test_a_service_named_plainly_skips_e5(understanding):
     understood, called = cold(understanding, "身份证丢了怎么补办")
     assert not called and understood.vector is None
     assert understood.service == "id-card-replacement"
+
+
+def test_a_greeting_sure_of_itself_looks_for_no_service(understanding):
+    understanding.shortcut = with_limits(understanding, NEVER, NEVER, chat=0.0)
+    understood, called = cold(understanding, "你好呀")
+    assert not called and understood.intent.intent == "greet"
+    assert understood.hits == [] and understood.confidence == 0.0 and understood.service is None
+    understanding.shortcut = with_limits(understanding, NEVER, NEVER, chat=NEVER)
+    _, called = cold(understanding, "你好呀")
+    assert called
+
+
+def test_a_greeting_that_names_a_service_reaches_the_full_pipeline(understanding):
+    understanding.shortcut = with_limits(understanding, NEVER, NEVER, chat=0.0)
+    understood, called = cold(understanding, "你好，我要转人工办护照")
+    assert called and understood.service == "passport"
 
 
 def test_an_out_of_scope_question_reaches_the_full_pipeline(understanding):
@@ -159,7 +209,7 @@ def test_clauses_on_the_shortcut_path_need_no_e5_when_the_lexical_model_is_sure(
     understanding.shortcut = with_limits(understanding, NEVER, NEVER)
     full, called = cold(understanding, "护照怎么办理，要多少钱")
     assert called and full.aspects == ["ask_process", "ask_fee"]
-    understanding.shortcut = with_limits(understanding, 0.8, 0.5)
+    understanding.shortcut = with_limits(understanding, 0.0, 0.5)  # the service side always taken: the clauses are tested
     lexical, called = cold(understanding, "护照怎么办理，要多少钱")
     assert not called  # neither the question nor its two clauses were embedded
     assert lexical.aspects == full.aspects and lexical.service == full.service == "passport"
