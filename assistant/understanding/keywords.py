@@ -15,6 +15,7 @@ import numpy as np
 
 from assistant.understanding.bm25 import BM25, Counts, count_terms
 from assistant.understanding.memo import Memo
+from assistant.understanding.store import KeyValueFile
 from assistant.understanding.text import char_ngrams
 
 jieba.setLogLevel(logging.WARNING)
@@ -36,28 +37,14 @@ class TextStore:
     rebuild after one guide changed segments only that guide."""
 
     def __init__(self, cache_dir: Path) -> None:
-        cache_dir.mkdir(parents=True, exist_ok=True)
         self.path = cache_dir / "lexical.sqlite"
-        with self._connect() as con:
-            con.execute("CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
-
-    def _connect(self) -> sqlite3.Connection:
-        con = sqlite3.connect(self.path, timeout=30)
-        con.execute("PRAGMA journal_mode=WAL")
-        return con
+        self._file = KeyValueFile(self.path, "kv", "value", "TEXT")
 
     def get(self, keys: list[str]) -> dict[str, Any]:
-        found: dict[str, Any] = {}
-        with self._connect() as con:
-            for i in range(0, len(keys), 900):
-                chunk = keys[i : i + 900]
-                rows = con.execute(f"SELECT key, value FROM kv WHERE key IN ({','.join('?' * len(chunk))})", chunk).fetchall()
-                found.update((k, json.loads(v)) for k, v in rows)
-        return found
+        return {k: json.loads(v) for k, v in self._file.get(keys).items()}
 
     def put(self, items: dict[str, Any]) -> None:
-        with self._connect() as con:
-            con.executemany("INSERT OR REPLACE INTO kv VALUES (?, ?)", [(k, json.dumps(v, ensure_ascii=False)) for k, v in items.items()])
+        self._file.put((k, json.dumps(v, ensure_ascii=False)) for k, v in items.items())
 
 
 def _key(*parts: str) -> str:

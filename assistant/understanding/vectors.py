@@ -6,13 +6,14 @@ vectors, so a question asked again costs no model call."""
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 import threading
 from collections import OrderedDict
 from pathlib import Path
 from typing import Callable, Iterable
 
 import numpy as np
+
+from assistant.understanding.store import KeyValueFile
 
 Progress = Callable[[int, int], None]  # (texts done, texts in all)
 
@@ -26,31 +27,16 @@ class VectorStore:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as con:
-            con.execute("CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vec BLOB NOT NULL)")
-
-    def _connect(self) -> sqlite3.Connection:
-        con = sqlite3.connect(self.path, timeout=30)
-        con.execute("PRAGMA journal_mode=WAL")
-        return con
+        self._file = KeyValueFile(path, "vectors", "vec", "BLOB")
 
     def get(self, keys: list[str]) -> dict[str, bytes]:
-        found: dict[str, bytes] = {}
-        with self._connect() as con:
-            for start in range(0, len(keys), 900):  # sqlite's limit on bound parameters
-                chunk = keys[start : start + 900]
-                rows = con.execute(f"SELECT key, vec FROM vectors WHERE key IN ({','.join('?' * len(chunk))})", chunk)
-                found.update(rows.fetchall())
-        return found
+        return self._file.get(keys)  # type: ignore[return-value]
 
     def put(self, items: Iterable[tuple[str, np.ndarray]]) -> None:
-        with self._connect() as con:
-            con.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?)", [(k, np.asarray(v, dtype="<f4").tobytes()) for k, v in items])
+        self._file.put((k, np.asarray(v, dtype="<f4").tobytes()) for k, v in items)
 
     def __len__(self) -> int:
-        with self._connect() as con:
-            return int(con.execute("SELECT count(*) FROM vectors").fetchone()[0])
+        return len(self._file)
 
 
 def raw_vectors(encoder, texts: list[str], kind: str, store: VectorStore | None, *, progress: Progress | None = None, batch: int = 64) -> np.ndarray:  # type: ignore[no-untyped-def]
