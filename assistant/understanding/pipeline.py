@@ -112,8 +112,8 @@ class Understanding:
         hits = self.retriever.fuse(lexical, k=5, channels=LEXICAL)
         confidence = shortcut.calibrator.confidence(hits)
         intent = shortcut.intents.predict(self._mark_lexically(norm, hits), NO_VECTOR)
-        if self.remote is not None:  # with Rasa, the local intent is only its fallback
-            return (hits, confidence, intent) if shortcut.takes(confidence) else None
+        if self.remote is not None:  # with Rasa, the local intent is only its fallback: it need only be about a service
+            return (hits, confidence, intent) if shortcut.takes(confidence) and intent.intent in SERVICE_INTENTS else None
         if shortcut.chats(intent) and not self.retriever.lexicon.mentioned_services(norm):
             return [], 0.0, intent  # a greeting or a request for a person, no service in it: nothing to find
         return (hits, confidence, intent) if shortcut.takes(confidence, intent) else None

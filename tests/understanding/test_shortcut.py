@@ -179,6 +179,29 @@ def test_a_greeting_that_names_a_service_reaches_the_full_pipeline(understanding
     assert called and understood.service == "passport"
 
 
+class FixedRasa:
+    """Stands for a Rasa server's parse: the intent it would give."""
+
+    def __init__(self, intent: str) -> None:
+        self.intent = intent
+
+    def parse(self, text: str) -> IntentPrediction:
+        return IntentPrediction(self.intent, 0.99, {self.intent: 0.99})
+
+
+def test_with_rasa_the_shortcut_takes_only_a_question_about_a_service(understanding):
+    understanding.shortcut = with_limits(understanding, 0.0, NEVER, chat=0.0)  # the local intent's limit plays no part
+    try:
+        understanding.remote = FixedRasa("ask_process")
+        understood, called = cold(understanding, "护照怎么办理")
+        assert not called and understood.service == "passport" and understood.intent.intent == "ask_process"
+        understanding.remote = FixedRasa("greet")  # the local intent says greet too: no service confidence is trusted
+        understood, called = cold(understanding, "你好呀")
+        assert called and understood.intent.intent == "greet"
+    finally:
+        understanding.remote = None
+
+
 def test_an_out_of_scope_question_reaches_the_full_pipeline(understanding):
     understanding.shortcut = with_limits(understanding, 0.8, 0.5)
     understood, called = cold(understanding, "明天会下雨吗")
