@@ -14,11 +14,11 @@ from assistant.dialogue.faq import sure as faq_sure
 from assistant.dialogue.words import say
 from assistant.dialogue.state import Session
 from assistant.kb.source import Knowledge
-from assistant.understanding.pipeline import Understanding, Understood
+from assistant.understanding.pipeline import ANSWERS, Understanding, Understood
 from assistant.understanding.nlu_data import OUT_OF_SCOPE, SERVICE_INTENTS
 from assistant.understanding.text import MAX_CHARS, detect_lang, has_content, normalize
 
-HIGH = 0.5  # calibrated confidence to answer directly
+HIGH = ANSWERS  # calibrated confidence to answer directly (the one the lexical shortcut is validated against)
 LOW = 0.12  # below this nothing relevant was found
 OOS_MIN = 0.5  # intent mass on out_of_scope + out_of_hall that makes a question out of scope
 OOS_OVER_STRONG = 0.8  # ... even when a guide was named or matched confidently

@@ -10,7 +10,7 @@ from typing import Any
 from assistant.kb.source import Knowledge
 from assistant.understanding.nlu_data import SERVICE_MARK
 from assistant.understanding.sounds import SoundIndex, cached, cut, word_runs
-from assistant.understanding.text import is_plain_name, normalize
+from assistant.understanding.text import is_cjk, is_plain_name, normalize
 
 
 @dataclass
@@ -82,13 +82,13 @@ class Lexicon:
             for gid, names in words_of.items():
                 for tokens in names:
                     for w in tokens:
-                        if len(w) >= min_len and w not in self.names and _is_cjk(w):
+                        if len(w) >= min_len and w not in self.names and is_cjk(w):
                             holders.setdefault(w, set()).add(gid)
             neighbours, cues = {}, []
             for stem, ids in holders.items():
                 if len(ids) < 2:
                     continue
-                added = {gid: {w for tokens in words_of[gid] if stem in tokens for w in tokens if w != stem and _is_cjk(w) and w not in _WEAK} for gid in ids}
+                added = {gid: {w for tokens in words_of[gid] if stem in tokens for w in tokens if w != stem and is_cjk(w) and w not in _WEAK} for gid in ids}
                 own = {gid: words - set().union(*(added[o] for o in ids if o != gid)) for gid, words in added.items()}
                 if sum(1 for words in own.values() if words) >= 2:
                     neighbours[stem] = sorted(ids)
@@ -179,10 +179,6 @@ class Lexicon:
 
 # one-character words that say nothing of which neighbour is meant (every question has them)
 _WEAK = set("了的被没来到年审上新权证办理")
-
-
-def _is_cjk(word: str) -> bool:
-    return all("\u4e00" <= ch <= "\u9fff" for ch in word)
 
 
 class Surfaces:

@@ -12,7 +12,7 @@ from typing import Any
 import yaml
 
 from assistant.kb.source import Knowledge
-from assistant.understanding.text import is_plain_name
+from assistant.understanding.text import is_cjk, is_plain_name
 
 INTENTS = (
     "ask_materials", "ask_online", "ask_process", "ask_duration", "ask_fee", "ask_location",
@@ -53,7 +53,7 @@ def named_in_part(examples: list[Example], kb: Knowledge, cut, *, limit: int) ->
         if guide.id not in runs:
             words = cut(guide.name)
             found = ("".join(words[i:j]) for i in range(len(words)) for j in range(i + 1, len(words) + 1))
-            runs[guide.id] = [r for r in dict.fromkeys(found) if 3 <= len(r) < len(guide.name) and all("\u4e00" <= ch <= "\u9fff" for ch in r)]
+            runs[guide.id] = [r for r in dict.fromkeys(found) if 3 <= len(r) < len(guide.name) and is_cjk(r)]
         if runs[guide.id]:
             part = draws("part", e.text).choice(runs[guide.id])
             out.append(Example(e.text.replace(e.span, part, 1), e.intent, e.service, part))

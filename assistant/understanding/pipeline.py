@@ -35,6 +35,7 @@ NO_VECTOR = np.zeros(0, dtype=np.float32)
 # right pass the shortcut's limit at the same agreement)
 FULL_C, LEXICAL_C = 8.0, 32.0
 PARTS = 800  # validation questions with the service named in part
+ANSWERS = 0.5  # the calibrated confidence at which the dialogue answers with a guide (its HIGH)
 PIECE = 3  # the shortest run of a name masked for the lexical intent model (二字 runs are 申请, 办理: what is asked)
 
 
@@ -112,8 +113,8 @@ class Understanding:
         hits = self.retriever.fuse(lexical, k=5, channels=LEXICAL)
         confidence = shortcut.calibrator.confidence(hits)
         intent = shortcut.intents.predict(self._mark_lexically(norm, hits), NO_VECTOR)
-        if self.remote is not None:  # with Rasa, the local intent is only its fallback: it need only be about a service
-            return (hits, confidence, intent) if shortcut.takes(confidence) and intent.intent in SERVICE_INTENTS else None
+        if self.remote is not None:  # with Rasa, the local intent is only its fallback
+            return (hits, confidence, intent) if shortcut.takes(confidence, intent, fallback=True) else None
         if shortcut.chats(intent) and not self.retriever.lexicon.mentioned_services(norm):
             return [], 0.0, intent  # a greeting or a request for a person, no service in it: nothing to find
         return (hits, confidence, intent) if shortcut.takes(confidence, intent) else None
@@ -388,15 +389,19 @@ def _shortcut_limits(understanding: Understanding, calibrator: Calibrator, lexic
         rows.append((lexical_calibrator.confidence(lexical), lexical_intent.confidence if asks_service else 0.0, same))
         if lexical_intent.intent in CHAT_INTENTS and not understanding.retriever.lexicon.mentioned_services(text):
             # the dialogue answers these without a service unless the full pipeline is sure of one
-            no_service = not full or calibrator.confidence(full) < 0.5
-            chat_rows.append((lexical_intent.confidence, no_service and full_intent == lexical_intent.intent))
+            chat_rows.append((lexical_intent.confidence, not _answers(calibrator, full) and full_intent == lexical_intent.intent))
     return {**choose_limits(rows), "chat": choose_chat_limit(chat_rows)}
 
 
+def _answers(calibrator: Calibrator, full: list[Hit]) -> bool:
+    """The full pipeline is sure enough of its first guide to answer with it (the dialogue answers at a
+    calibrated ANSWERS; below it asks which service is meant)."""
+    return bool(full) and calibrator.confidence(full) >= ANSWERS
+
+
 def _same_service(calibrator: Calibrator, full: list[Hit], lexical: list[Hit]) -> bool:
-    """The full pipeline answers with the lexical channels' first guide, sure enough to answer (the
-    dialogue answers at a calibrated 0.5; below it asks which service is meant)."""
-    return bool(full) and bool(lexical) and full[0].guide_id == lexical[0].guide_id and calibrator.confidence(full) >= 0.5
+    """The full pipeline answers with the lexical channels' first guide."""
+    return _answers(calibrator, full) and bool(lexical) and full[0].guide_id == lexical[0].guide_id
 
 
 __all__ = ["Understanding", "Understood", "Example", "train"]

@@ -49,11 +49,11 @@ class Shortcut:
             raise ValueError(f"{path}: expected a numeric 'chat' limit; run `assistant train`")
         return cls(Calibrator.load(model_dir / "calibration-lexical.json"), IntentModel.load(model_dir / "intent-lexical"), float(service), float(intent), float(chat))
 
-    def takes(self, service_confidence: float, intent: IntentPrediction | None = None) -> bool:
-        """The service side alone (no intent given), or both sides, above their limits. Only a question
-        about a service is taken: the service confidence is fitted on such questions (see train)."""
-        return service_confidence >= self.service and (intent is None or (intent.confidence >= self.intent and intent.intent in SERVICE_INTENTS))
-
+    def takes(self, service_confidence: float, intent: IntentPrediction, *, fallback: bool = False) -> bool:
+        """Both sides above their limits, and only a question about a service: the service confidence is
+        fitted on such questions (see train). ``fallback``: the intent is only Rasa's fallback, so its
+        confidence plays no part, only that it is about a service."""
+        return service_confidence >= self.service and intent.intent in SERVICE_INTENTS and (fallback or intent.confidence >= self.intent)
 
     def chats(self, intent: IntentPrediction) -> bool:
         """A greeting or a request for a person, sure enough to be answered without looking for a service."""
@@ -78,8 +78,9 @@ def out_of_fold(residuals: list[str], labels: list[str], train: Callable[[list[s
 
 def choose_limits(rows: list[tuple[float, float, bool]]) -> dict[str, float]:
     """rows: (lexical service confidence, out-of-fold intent confidence (0 for an intent not about a
-    service, never taken), whether the lexical decision equals the full pipeline's). The pair of limits taking the most rows on which the decisions agree on at least
-    AGREEMENT of them (and on at least MIN_TAKEN rows); the higher pair on a tie."""
+    service, never taken), whether the lexical decision equals the full pipeline's). The pair of limits
+    taking the most rows on which the decisions agree on at least AGREEMENT of them (and on at least
+    MIN_TAKEN rows); the higher pair on a tie."""
     best: tuple[int, float, float] | None = None
     for service in GRID:
         for intent in GRID:

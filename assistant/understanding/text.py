@@ -65,6 +65,11 @@ def char_ngrams(text: str, sizes: tuple[int, ...] = (1, 2, 3)) -> list[str]:
     return grams
 
 
+def is_cjk(word: str) -> bool:
+    """Every character a common Chinese one (no letters, digits, punctuation or brackets)."""
+    return all("\u4e00" <= ch <= "\u9fff" for ch in word)
+
+
 def is_plain_name(surface: str) -> bool:
     """False for a keyword that carries a question (失业金怎么领, 开餐馆要什么证)."""
     return not _QUESTION.search(surface)
